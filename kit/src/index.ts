@@ -1,0 +1,11 @@
+export { z } from 'zod';
+export { type Client, type ClientOptions, type ClientResponse, type CallOptions, createClient } from './client.js';
+export { type ErrorItem, HTTPException, RequestValidationError } from './errors.js';
+export { createLogger, type Logger } from './logger.js';
+export type { HandlerInput, RouteOptions } from './route.js';
+export { runServer, type ServerSetup } from './run-server.js';
+export { closeServer, PortInUseError, serve } from './serve.js';
+export { createService, type Service, type ServiceOptions } from './service.js';
+export { baseUrl, port, readSettings, SettingsError } from './settings.js';
+export { openStore, type Store, StoreError } from './store.js';
+export { currentTrace, outgoingTraceparent, runWithTrace, type TraceContext, traceFrom } from './trace.js';

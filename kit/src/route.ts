@@ -1,0 +1,83 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { RequestValidationError } from './errors.js';
+import { type Location, toErrorItems } from './validation.js';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Obj = z.ZodObject;
+
+/** What a route declares: its schemas (validation and OpenAPI come from them) and its documentation. */
+export interface RouteOptions<P extends Obj | undefined, Q extends Obj | undefined, B extends z.ZodType | undefined, R> {
+  summary: string;
+  description?: string;
+  operationId?: string;
+  tags?: string[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  response?: z.ZodType<R>;
+  /** Success status (200 by default; 201 for creation, 204 for no content). */
+  status?: number;
+  /** Documented error answers, e.g. `{ 404: 'User not found' }`. */
+  errors?: Record<number, string>;
+}
+
+export interface RouteSpec extends RouteOptions<Obj | undefined, Obj | undefined, z.ZodType | undefined, unknown> {
+  method: Method;
+  path: string;
+  operationId: string;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** What a handler receives: validated, typed input, plus the raw request for the rare case that needs it. */
+export interface HandlerInput<P, Q, B> {
+  params: Out<P>;
+  query: Out<Q>;
+  body: Out<B>;
+  req: Request;
+  res: Response;
+}
+
+export type Handler<P, Q, B, R> = (input: HandlerInput<P, Q, B>) => R | undefined | Promise<R | undefined>;
+
+function validate(where: Location, schema: z.ZodType | undefined, input: unknown): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new RequestValidationError(toErrorItems(where, result.error.issues, input, schema));
+}
+
+/** `get /users/{user_id}` -> `get_users_user_id`: stable, readable, unique per method and path. */
+export function defaultOperationId(method: Method, path: string): string {
+  const words = path.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return [method, ...words].join('_');
+}
+
+/** Express's `:name` for OpenAPI's `{name}`. */
+export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+/** Wraps a typed handler into an Express handler that validates input and serialises the declared response. */
+/** A handler with its types erased, as the router stores it. */
+export type AnyHandler = Handler<z.ZodType, z.ZodType, z.ZodType, unknown>;
+
+export function toExpressHandler(spec: RouteSpec, handler: AnyHandler): RequestHandler {
+  const status = spec.status ?? 200;
+  return async (req, res) => {
+    const input = {
+      params: validate('path', spec.params, req.params),
+      query: validate('query', spec.query, req.query),
+      body: validate('body', spec.body, req.body),
+      req,
+      res,
+    };
+    const result = await handler(input);
+    if (res.headersSent) return;
+    if (status === 204 || result === undefined) {
+      res.status(status).end();
+      return;
+    }
+    // Like FastAPI's response_model: only the declared fields leave the service.
+    res.status(status).json(spec.response ? spec.response.parse(result) : result);
+  };
+}

@@ -1,0 +1,82 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, spawnChild } from '../testing/child.js';
+
+const SERVER = join(import.meta.dirname, '..', 'example', 'server.ts');
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kit-run-server-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const start = (env: NodeJS.ProcessEnv) =>
+  spawnChild(process.execPath, ['--import', 'tsx', SERVER], {
+    env: { LOG_LEVEL: 'info', DATA_FILE: join(dir, 'things.json'), ...env },
+  });
+
+/** A user mistake is one line on stderr and exit code 1: no stack trace. */
+async function expectOneLineRefusal(env: NodeJS.ProcessEnv, pattern: RegExp) {
+  const child = start(env);
+  expect(await child.exited()).toBe(1);
+  const lines = child.output().trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(child.output()).not.toMatch(/\n\s+at /);
+}
+
+describe('runServer', () => {
+  it('listens, logs each request as one JSON line, and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const child = start({ PORT: String(port) });
+    try {
+      await child.waitFor(/things service listening on http:\/\/127\.0\.0\.1:\d+ \(docs: .*\/docs\)/);
+      const traceId = 'aaaabbbbccccddddeeeeffff00001111';
+      const response = await fetch(`http://127.0.0.1:${port}/things/42`, {
+        headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-caller': 'tester' },
+      });
+      expect(response.status).toBe(404);
+      const [line] = await child.waitFor(/\{.*"msg":"request".*\}/);
+      expect(JSON.parse(line)).toMatchObject({
+        service: 'things',
+        method: 'GET',
+        path: '/things/42',
+        status: 404,
+        duration_ms: expect.any(Number),
+        trace_id: traceId,
+        caller: 'tester',
+      });
+    } finally {
+      expect(await child.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('refuses a port in use in one line', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      await expectOneLineRefusal({ PORT: String(port) }, new RegExp(`^things service: port ${port} .*already in use`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('refuses a bad setting in one line naming it', async () => {
+    await expectOneLineRefusal({ PORT: 'eighty' }, /^things service: invalid setting PORT="eighty"/);
+    await expectOneLineRefusal({ PORT: '80' }, /^things service: invalid setting PORT="80"/);
+  });
+
+  it('refuses a corrupt data file in one line naming it, and leaves the file as it was', async () => {
+    const file = join(dir, 'corrupt.json');
+    await writeFile(file, '{"things": [');
+    await expectOneLineRefusal({ PORT: String(await freePort()), DATA_FILE: file }, new RegExp(`corrupt\\.json`));
+    expect(await readFile(file, 'utf8')).toBe('{"things": [');
+  });
+});

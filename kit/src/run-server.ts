@@ -1,0 +1,42 @@
+import type { Express } from 'express';
+import { StoreError } from './store.js';
+import { closeServer, PortInUseError, serve } from './serve.js';
+import { SettingsError } from './settings.js';
+
+export interface ServerSetup {
+  app: Express;
+  port: number;
+  host?: string;
+  /** Runs after the server stopped: flush the store, close clients. */
+  close?: () => Promise<void>;
+}
+
+const USER_MISTAKES = [SettingsError, StoreError, PortInUseError];
+
+/**
+ * The body of every service's `server.ts`: set up, listen, print where, stop cleanly on Ctrl-C or SIGTERM.
+ * A user mistake (bad setting, corrupt data file, port taken) is one line on stderr and exit code 1.
+ */
+export async function runServer(name: string, setup: () => Promise<ServerSetup>): Promise<void> {
+  try {
+    const { app, port, host, close } = await setup();
+    const { server, url } = await serve(app, port, host, name);
+    console.log(`${name} service listening on ${url} (docs: ${url}/docs)`);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      // Requests still under way get a moment; a stuck client does not keep the process alive.
+      setTimeout(() => process.exit(0), 3000).unref();
+      await closeServer(server);
+      await close?.();
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  } catch (error) {
+    const known = USER_MISTAKES.some((kind) => error instanceof kind);
+    console.error(known ? `${name} service: ${(error as Error).message}` : error);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** A setting from the environment that cannot be used; the message names it and the value. */
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/** A TCP port setting, 1024-65535, with a default. */
+export const port = (fallback: number) => z.coerce.number().int().min(1024).max(65535).default(fallback);
+
+/** An http(s) base URL setting, with a default. */
+export const baseUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+
+/** Reads and validates settings once at start-up: `readSettings(z.object({ PORT: port(4001) }))`. */
+export function readSettings<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const reasons = result.error.issues.map((issue) => {
+    const key = String(issue.path[0]);
+    return `${key}=${JSON.stringify(env[key] ?? '')} (${issue.message})`;
+  });
+  throw new SettingsError(`invalid setting ${reasons.join(', ')}`);
+}
