@@ -1,5 +1,11 @@
 export { z } from 'zod';
-export { type Client, type ClientOptions, type ClientResponse, type CallOptions, createClient } from './client.js';
+export {
+  type CallOptions,
+  type Client,
+  type ClientOptions,
+  type ClientResponse,
+  createClient,
+} from './client.js';
 export { type ErrorItem, HTTPException, RequestValidationError } from './errors.js';
 export { createLogger, type Logger } from './logger.js';
 export type { HandlerInput, RouteOptions } from './route.js';

@@ -13,7 +13,9 @@ const ValidationError = z
     ctx: z.record(z.string(), z.unknown()).optional(),
   })
   .meta({ id: 'ValidationError' });
-const HTTPValidationError = z.object({ detail: z.array(ValidationError) }).meta({ id: 'HTTPValidationError' });
+const HTTPValidationError = z
+  .object({ detail: z.array(ValidationError) })
+  .meta({ id: 'HTTPValidationError' });
 const HTTPError = z.object({ detail: z.string() }).meta({ id: 'HTTPError' });
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
@@ -36,7 +38,10 @@ function responses(spec: RouteSpec): Record<string, ResponseConfig> {
 }
 
 /** Builds the OpenAPI 3.1 document from the routes' zod schemas; nothing in it is written by hand. */
-export function buildOpenAPI(info: { title: string; version: string; description?: string }, routes: RouteSpec[]) {
+export function buildOpenAPI(
+  info: { title: string; version: string; description?: string },
+  routes: RouteSpec[],
+) {
   const registry = new OpenAPIRegistry();
   for (const spec of routes) {
     registry.registerPath({

@@ -7,7 +7,12 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Obj = z.ZodObject;
 
 /** What a route declares: its schemas (validation and OpenAPI come from them) and its documentation. */
-export interface RouteOptions<P extends Obj | undefined, Q extends Obj | undefined, B extends z.ZodType | undefined, R> {
+export interface RouteOptions<
+  P extends Obj | undefined,
+  Q extends Obj | undefined,
+  B extends z.ZodType | undefined,
+  R,
+> {
   summary: string;
   description?: string;
   operationId?: string;
@@ -22,7 +27,8 @@ export interface RouteOptions<P extends Obj | undefined, Q extends Obj | undefin
   errors?: Record<number, string>;
 }
 
-export interface RouteSpec extends RouteOptions<Obj | undefined, Obj | undefined, z.ZodType | undefined, unknown> {
+export interface RouteSpec
+  extends RouteOptions<Obj | undefined, Obj | undefined, z.ZodType | undefined, unknown> {
   method: Method;
   path: string;
   operationId: string;

@@ -62,7 +62,10 @@ describe('runServer', () => {
     const address = blocker.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
-      await expectOneLineRefusal({ PORT: String(port) }, new RegExp(`^things service: port ${port} .*already in use`));
+      await expectOneLineRefusal(
+        { PORT: String(port) },
+        new RegExp(`^things service: port ${port} .*already in use`),
+      );
     } finally {
       blocker.close();
     }
@@ -76,7 +79,7 @@ describe('runServer', () => {
   it('refuses a corrupt data file in one line naming it, and leaves the file as it was', async () => {
     const file = join(dir, 'corrupt.json');
     await writeFile(file, '{"things": [');
-    await expectOneLineRefusal({ PORT: String(await freePort()), DATA_FILE: file }, new RegExp(`corrupt\\.json`));
+    await expectOneLineRefusal({ PORT: String(await freePort()), DATA_FILE: file }, /corrupt\.json/);
     expect(await readFile(file, 'utf8')).toBe('{"things": [');
   });
 });

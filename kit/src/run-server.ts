@@ -1,7 +1,7 @@
 import type { Express } from 'express';
-import { StoreError } from './store.js';
 import { closeServer, PortInUseError, serve } from './serve.js';
 import { SettingsError } from './settings.js';
+import { StoreError } from './store.js';
 
 export interface ServerSetup {
   app: Express;
@@ -20,7 +20,7 @@ const USER_MISTAKES = [SettingsError, StoreError, PortInUseError];
 export async function runServer(name: string, setup: () => Promise<ServerSetup>): Promise<void> {
   try {
     const { app, port, host, close } = await setup();
-    const { server, url } = await serve(app, port, host, name);
+    const { server, url } = await serve(app, port, host);
     console.log(`${name} service listening on ${url} (docs: ${url}/docs)`);
     let stopping = false;
     const stop = async () => {

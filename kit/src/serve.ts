@@ -12,11 +12,13 @@ export interface Listening {
 }
 
 /** Listens on host:port (127.0.0.1 by default; port 0 picks a free one) and resolves once bound. */
-export function serve(app: Express, port: number, host = '127.0.0.1', name = 'service'): Promise<Listening> {
+export function serve(app: Express, port: number, host = '127.0.0.1'): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error & { code?: string }) => {
       if (error?.code === 'EADDRINUSE') {
-        reject(new PortInUseError(`${name}: port ${port} on ${host} is already in use; stop what runs there or set PORT`));
+        reject(
+          new PortInUseError(`port ${port} on ${host} is already in use; stop what runs there or set PORT`),
+        );
         return;
       }
       if (error) return reject(error);

@@ -33,7 +33,8 @@ async function call(method: string, path: string, body?: string, headers: Record
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: text ? JSON.parse(text) : undefined };
+  const json = response.headers.get('content-type')?.includes('json') && text ? JSON.parse(text) : undefined;
+  return { status: response.status, headers: response.headers, text, json };
 }
 
 describe('a service built with the kit, over real HTTP', () => {
@@ -75,7 +76,12 @@ describe('FastAPI-shaped errors', () => {
     const { status, json } = await call('POST', '/things', '{"weight":"ten","email":"nope"}');
     expect(status).toBe(422);
     expect(json.detail).toEqual([
-      { type: 'missing', loc: ['body', 'name'], msg: 'Field required', input: { weight: 'ten', email: 'nope' } },
+      {
+        type: 'missing',
+        loc: ['body', 'name'],
+        msg: 'Field required',
+        input: { weight: 'ten', email: 'nope' },
+      },
       expect.objectContaining({ type: 'float_parsing', loc: ['body', 'weight'], input: 'ten' }),
       expect.objectContaining({ type: 'value_error', loc: ['body', 'email'], input: 'nope' }),
     ]);
@@ -92,11 +98,18 @@ describe('FastAPI-shaped errors', () => {
   it('answers malformed JSON with 422 json_invalid, never 500', async () => {
     const { status, json } = await call('POST', '/things', '{"name": "x",}');
     expect(status).toBe(422);
-    expect(json.detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body', expect.any(Number)], msg: 'JSON decode error' });
+    expect(json.detail[0]).toMatchObject({
+      type: 'json_invalid',
+      loc: ['body', expect.any(Number)],
+      msg: 'JSON decode error',
+    });
   });
 
   it('answers a missing body and a non-object body with 422', async () => {
-    expect((await call('POST', '/things')).json.detail[0]).toMatchObject({ type: 'missing', loc: ['body', 'name'] });
+    expect((await call('POST', '/things')).json.detail[0]).toMatchObject({
+      type: 'missing',
+      loc: ['body', 'name'],
+    });
     expect((await call('POST', '/things', '[1,2]')).json.detail[0]).toMatchObject({
       type: 'model_attributes_type',
       loc: ['body'],
@@ -122,7 +135,11 @@ describe('FastAPI-shaped errors', () => {
   });
 
   it('answers oversized bodies with 413', async () => {
-    const { status, json } = await call('POST', '/things', JSON.stringify({ name: 'x'.repeat(200_000), weight: 1 }));
+    const { status, json } = await call(
+      'POST',
+      '/things',
+      JSON.stringify({ name: 'x'.repeat(200_000), weight: 1 }),
+    );
     expect(status).toBe(413);
     expect(json.detail).toMatch(/too large/);
   });
@@ -150,15 +167,21 @@ describe('OpenAPI and docs', () => {
     expect(json.info.title).toBe('things service');
     const read = json.paths['/things/{thing_id}'].get;
     expect(read).toMatchObject({ operationId: 'get_things_thing_id', summary: 'Read a thing' });
-    expect(read.parameters).toEqual([expect.objectContaining({ name: 'thing_id', in: 'path', required: true })]);
+    expect(read.parameters).toEqual([
+      expect.objectContaining({ name: 'thing_id', in: 'path', required: true }),
+    ]);
     expect(Object.keys(read.responses)).toEqual(expect.arrayContaining(['200', '404', '422']));
     expect(json.paths['/things'].post.responses['201']).toBeDefined();
-    expect(json.components.schemas.ThingPublic.required).toEqual(expect.arrayContaining(['id', 'name', 'weight']));
+    expect(json.components.schemas.ThingPublic.required).toEqual(
+      expect.arrayContaining(['id', 'name', 'weight']),
+    );
   });
 
   it('keeps operation ids stable and unique', async () => {
     const { json } = await call('GET', '/openapi.json');
-    const ids = Object.values(json.paths).flatMap((item) => Object.values(item as object).map((op) => op.operationId));
+    const ids = Object.values(json.paths).flatMap((item) =>
+      Object.values(item as object).map((op) => op.operationId),
+    );
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toContain('post_things');
   });
@@ -177,7 +200,9 @@ describe('OpenAPI and docs', () => {
 describe('tracing', () => {
   it('continues an incoming traceparent and starts one otherwise', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const continued = await call('GET', '/health', undefined, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+    const continued = await call('GET', '/health', undefined, {
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    });
     expect(continued.headers.get('x-trace-id')).toBe(traceId);
     const fresh = await call('GET', '/health', undefined, { traceparent: 'garbage' });
     expect(fresh.headers.get('x-trace-id')).toMatch(/^[0-9a-f]{32}$/);

@@ -82,7 +82,10 @@ export function createService(options: ServiceOptions): Service {
     res.json(service.openapi());
   });
   // A relative spec URL keeps /docs working behind the playground's /svc/<name>/ prefix.
-  const docsOptions = { customSiteTitle: `${name} service - docs`, swaggerOptions: { url: '../openapi.json' } };
+  const docsOptions = {
+    customSiteTitle: `${name} service - docs`,
+    swaggerOptions: { url: '../openapi.json' },
+  };
   app.use('/docs', swaggerUi.serveFiles(undefined, docsOptions), swaggerUi.setup(undefined, docsOptions));
   app.use(routes);
   app.use(notFound);
@@ -91,9 +94,16 @@ export function createService(options: ServiceOptions): Service {
   const add =
     (method: Method): AddRoute =>
     (path, routeOptions, handler) => {
-      const spec = { ...routeOptions, method, path, operationId: routeOptions.operationId ?? defaultOperationId(method, path) };
+      const spec = {
+        ...routeOptions,
+        method,
+        path,
+        operationId: routeOptions.operationId ?? defaultOperationId(method, path),
+      };
       if (specs.some((s) => s.operationId === spec.operationId)) {
-        throw new Error(`${name}: route ${method.toUpperCase()} ${path} is declared twice (operationId ${spec.operationId})`);
+        throw new Error(
+          `${name}: route ${method.toUpperCase()} ${path} is declared twice (operationId ${spec.operationId})`,
+        );
       }
       specs.push(spec as RouteSpec);
       document = undefined;
@@ -110,7 +120,10 @@ export function createService(options: ServiceOptions): Service {
     patch: add('patch'),
     delete: add('delete'),
     openapi() {
-      document ??= buildOpenAPI({ title: `${name} service`, version, ...(description ? { description } : {}) }, specs);
+      document ??= buildOpenAPI(
+        { title: `${name} service`, version, ...(description ? { description } : {}) },
+        specs,
+      );
       return document;
     },
   };

@@ -12,7 +12,10 @@ export const port = (fallback: number) => z.coerce.number().int().min(1024).max(
 export const baseUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
 
 /** Reads and validates settings once at start-up: `readSettings(z.object({ PORT: port(4001) }))`. */
-export function readSettings<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+export function readSettings<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.output<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const reasons = result.error.issues.map((issue) => {

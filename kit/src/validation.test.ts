@@ -9,19 +9,47 @@ const items = (schema: z.ZodType, input: unknown, where: 'body' | 'query' = 'bod
 };
 
 describe('zod issues as FastAPI detail items', () => {
-  const User = z.object({ name: z.string().min(1).max(100), email: z.email(), age: z.int().min(0).optional() });
+  const User = z.object({
+    name: z.string().min(1).max(100),
+    email: z.email(),
+    age: z.int().min(0).optional(),
+  });
 
   it.each([
-    [{ email: 'a@b.co' }, { type: 'missing', loc: ['body', 'name'], msg: 'Field required', input: { email: 'a@b.co' } }],
-    [{ name: 3, email: 'a@b.co' }, { type: 'string_type', loc: ['body', 'name'], input: 3 }],
-    [{ name: '', email: 'a@b.co' }, { type: 'string_too_short', msg: 'String should have at least 1 character' }],
-    [{ name: 'a', email: 'nope' }, { type: 'value_error', loc: ['body', 'email'] }],
-    [{ name: 'a', email: 'a@b.co', age: 1.5 }, { type: 'int_from_float', loc: ['body', 'age'], input: 1.5 }],
-    [{ name: 'a', email: 'a@b.co', age: 'ten' }, { type: 'int_parsing', loc: ['body', 'age'], input: 'ten' }],
-    [{ name: 'a', email: 'a@b.co', age: -1 }, { type: 'greater_than_equal', ctx: { ge: 0 } }],
+    [
+      { email: 'a@b.co' },
+      { type: 'missing', loc: ['body', 'name'], msg: 'Field required', input: { email: 'a@b.co' } },
+    ],
+    [
+      { name: 3, email: 'a@b.co' },
+      { type: 'string_type', loc: ['body', 'name'], input: 3 },
+    ],
+    [
+      { name: '', email: 'a@b.co' },
+      { type: 'string_too_short', msg: 'String should have at least 1 character' },
+    ],
+    [
+      { name: 'a', email: 'nope' },
+      { type: 'value_error', loc: ['body', 'email'] },
+    ],
+    [
+      { name: 'a', email: 'a@b.co', age: 1.5 },
+      { type: 'int_from_float', loc: ['body', 'age'], input: 1.5 },
+    ],
+    [
+      { name: 'a', email: 'a@b.co', age: 'ten' },
+      { type: 'int_parsing', loc: ['body', 'age'], input: 'ten' },
+    ],
+    [
+      { name: 'a', email: 'a@b.co', age: -1 },
+      { type: 'greater_than_equal', ctx: { ge: 0 } },
+    ],
     ['text', { type: 'model_attributes_type', loc: ['body'], input: 'text' }],
     [undefined, { type: 'missing', loc: ['body'], input: null }],
-    [{ name: 'a', email: 'a@b.co', age: true }, { type: 'int_type', loc: ['body', 'age'], input: true }],
+    [
+      { name: 'a', email: 'a@b.co', age: true },
+      { type: 'int_type', loc: ['body', 'age'], input: true },
+    ],
   ])('%o', (input, expected) => {
     expect(items(User, input)[0]).toMatchObject(expected);
   });

@@ -25,9 +25,15 @@ function typeError(expected: string, input: unknown): Pick<ErrorItem, 'type' | '
       return { type: 'string_type', msg: 'Input should be a valid string' };
     case 'int':
       if (typeof input === 'number')
-        return { type: 'int_from_float', msg: 'Input should be a valid integer, got a number with a fractional part' };
+        return {
+          type: 'int_from_float',
+          msg: 'Input should be a valid integer, got a number with a fractional part',
+        };
       return fromString
-        ? { type: 'int_parsing', msg: 'Input should be a valid integer, unable to parse string as an integer' }
+        ? {
+            type: 'int_parsing',
+            msg: 'Input should be a valid integer, unable to parse string as an integer',
+          }
         : { type: 'int_type', msg: 'Input should be a valid integer' };
     case 'number':
       return fromString
@@ -38,7 +44,10 @@ function typeError(expected: string, input: unknown): Pick<ErrorItem, 'type' | '
         ? { type: 'bool_parsing', msg: 'Input should be a valid boolean, unable to interpret input' }
         : { type: 'bool_type', msg: 'Input should be a valid boolean' };
     case 'object':
-      return { type: 'model_attributes_type', msg: 'Input should be a valid dictionary or object to extract fields from' };
+      return {
+        type: 'model_attributes_type',
+        msg: 'Input should be a valid dictionary or object to extract fields from',
+      };
     case 'array':
       return { type: 'list_type', msg: 'Input should be a valid list' };
     default:
@@ -50,17 +59,29 @@ function rangeError(issue: Issue & { code: 'too_small' | 'too_big' }): Omit<Erro
   const small = issue.code === 'too_small';
   const limit = small ? issue.minimum : issue.maximum;
   if (issue.origin === 'string') {
-    const [type, key, word] = small ? ['string_too_short', 'min_length', 'least'] : ['string_too_long', 'max_length', 'most'];
-    return { type, msg: `String should have at ${word} ${plural(limit, 'character')}`, ctx: { [key]: limit } };
+    const [type, key, word] = small
+      ? ['string_too_short', 'min_length', 'least']
+      : ['string_too_long', 'max_length', 'most'];
+    return {
+      type,
+      msg: `String should have at ${word} ${plural(limit, 'character')}`,
+      ctx: { [key]: limit },
+    };
   }
   if (issue.origin === 'array' || issue.origin === 'set') {
-    const [type, key, word] = small ? ['too_short', 'min_length', 'least'] : ['too_long', 'max_length', 'most'];
+    const [type, key, word] = small
+      ? ['too_short', 'min_length', 'least']
+      : ['too_long', 'max_length', 'most'];
     return { type, msg: `List should have at ${word} ${plural(limit, 'item')}`, ctx: { [key]: limit } };
   }
   const inclusive = issue.inclusive !== false;
   if (small) {
     return inclusive
-      ? { type: 'greater_than_equal', msg: `Input should be greater than or equal to ${limit}`, ctx: { ge: limit } }
+      ? {
+          type: 'greater_than_equal',
+          msg: `Input should be greater than or equal to ${limit}`,
+          ctx: { ge: limit },
+        }
       : { type: 'greater_than', msg: `Input should be greater than ${limit}`, ctx: { gt: limit } };
   }
   return inclusive
@@ -95,10 +116,18 @@ function toItems(where: Location, issue: Issue, input: unknown, schema?: z.ZodTy
     case 'invalid_type':
       if (value === undefined) {
         // Pydantic reports a missing field with the object it is missing from as input.
-        return [{ type: 'missing', loc, msg: 'Field required', input: path.length ? valueAt(input, issue.path.slice(0, -1)) : null }];
+        return [
+          {
+            type: 'missing',
+            loc,
+            msg: 'Field required',
+            input: path.length ? valueAt(input, issue.path.slice(0, -1)) : null,
+          },
+        ];
       }
       {
-        const expected = issue.expected === 'number' && isIntegerField(schema, issue.path) ? 'int' : issue.expected;
+        const expected =
+          issue.expected === 'number' && isIntegerField(schema, issue.path) ? 'int' : issue.expected;
         return [{ ...typeError(expected, value), loc, input: value }];
       }
     case 'too_small':
@@ -106,9 +135,24 @@ function toItems(where: Location, issue: Issue, input: unknown, schema?: z.ZodTy
       return [{ ...rangeError(issue), loc, input: value }];
     case 'invalid_format':
       if (issue.format === 'email') {
-        return [{ type: 'value_error', loc, msg: 'value is not a valid email address', input: value, ctx: { reason: 'invalid email' } }];
+        return [
+          {
+            type: 'value_error',
+            loc,
+            msg: 'value is not a valid email address',
+            input: value,
+            ctx: { reason: 'invalid email' },
+          },
+        ];
       }
-      return [{ type: 'string_pattern_mismatch', loc, msg: `String should match format '${issue.format}'`, input: value }];
+      return [
+        {
+          type: 'string_pattern_mismatch',
+          loc,
+          msg: `String should match format '${issue.format}'`,
+          input: value,
+        },
+      ];
     case 'invalid_value': {
       const expected = issue.values.map((v) => `'${String(v)}'`).join(' or ');
       return [{ type: 'enum', loc, msg: `Input should be ${expected}`, input: value, ctx: { expected } }];
@@ -126,6 +170,11 @@ function toItems(where: Location, issue: Issue, input: unknown, schema?: z.ZodTy
 }
 
 /** Turns zod issues into FastAPI's 422 `detail` items, `loc` starting with where the value came from. */
-export function toErrorItems(where: Location, issues: readonly Issue[], input: unknown, schema?: z.ZodType): ErrorItem[] {
+export function toErrorItems(
+  where: Location,
+  issues: readonly Issue[],
+  input: unknown,
+  schema?: z.ZodType,
+): ErrorItem[] {
   return issues.flatMap((issue) => toItems(where, issue, input, schema));
 }

@@ -14,7 +14,11 @@ export interface Child {
 }
 
 /** Starts a command in its own process group, so a test can stop it and everything it started. */
-export function spawnChild(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Child {
+export function spawnChild(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Child {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
@@ -48,11 +52,13 @@ export function spawnChild(command: string, args: string[], options: { env?: Nod
         listeners.delete(check);
       };
       listeners.add(check);
-      exit.then(() => setImmediate(() => {
-        if (!listeners.has(check)) return;
-        done();
-        reject(new Error(`process exited before printing ${pattern}; output:\n${text}`));
-      }));
+      exit.then(() =>
+        setImmediate(() => {
+          if (!listeners.has(check)) return;
+          done();
+          reject(new Error(`process exited before printing ${pattern}; output:\n${text}`));
+        }),
+      );
       check();
     });
 

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Adapter } from 'lowdb';
+
+/** A data file that cannot be used as it is. microtown never resets one, so start-up stops instead. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+const FIX = 'fix it or move it away: microtown never resets a data file';
+const TEMP_SUFFIX = /^[0-9a-f]{12}\.tmp$/;
+
+/**
+ * A lowdb adapter whose `write` returns only once the data is on disk: temp file, fsync, rename, fsync folder.
+ * A crash at any moment leaves either the old file or the new one, never half of one.
+ */
+export class DurableJSONFile<T extends object> implements Adapter<T> {
+  readonly #tempPrefix: string;
+
+  constructor(readonly file: string) {
+    this.#tempPrefix = `.${basename(file)}.`;
+  }
+
+  /** The file's object, or null if there is no file. Anything else that is not a JSON object is refused. */
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new StoreError(`cannot read ${this.file} (${(error as Error).message}); ${FIX}`, {
+        cause: error,
+      });
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw new StoreError(`${this.file} is not valid JSON (${(error as Error).message}); ${FIX}`);
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      const found = Array.isArray(data) ? 'an array' : data === null ? 'null' : `a ${typeof data}`;
+      throw new StoreError(`${this.file} holds ${found}, not a JSON object; ${FIX}`);
+    }
+    return data as T;
+  }
+
+  async write(data: T): Promise<void> {
+    // Compact: pretty-printing doubles the cost of every flush once a service holds thousands of records.
+    const text = `${JSON.stringify(data)}\n`;
+    const temp = join(dirname(this.file), `${this.#tempPrefix}${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      const handle = await open(temp, 'wx');
+      try {
+        await handle.writeFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, this.file);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => {});
+      throw error;
+    }
+    await syncDir(dirname(this.file));
+  }
+
+  /** Temp files a crash left behind; only ones with our own naming pattern are touched. */
+  async removeStrayTempFiles(): Promise<void> {
+    const dir = dirname(this.file);
+    const names = await readdir(dir).catch((): string[] => []);
+    const prefix = this.#tempPrefix;
+    const stray = names.filter((n) => n.startsWith(prefix) && TEMP_SUFFIX.test(n.slice(prefix.length)));
+    await Promise.all(stray.map((n) => rm(join(dir, n), { force: true })));
+  }
+}
+
+/** Makes a rename or a new entry in `dir` survive a power cut. */
+export async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return; // Windows cannot open a folder to fsync it.
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
