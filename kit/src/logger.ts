@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { type Logger, pino } from 'pino';
-import { currentTrace } from './trace.js';
+import { runWithTrace, traceFrom } from './trace.js';
 
 export type { Logger };
 
@@ -14,12 +14,17 @@ function defaultLevel(): string {
   return process.env.VITEST || process.env.NODE_ENV === 'test' ? 'silent' : 'info';
 }
 
-/** One structured line per request: method, path, status, duration, trace id, caller. */
-export function requestLogger(logger: Logger): RequestHandler {
+/**
+ * Continues the caller's trace (or starts one) for the rest of the request, and logs one structured line per
+ * request: method, path, status, duration, trace id, caller.
+ */
+export function traceAndLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    if (!logger.isLevelEnabled('info')) return next();
+    const trace = traceFrom(req.headers.traceparent as string | undefined);
+    const traceId = trace.traceId;
+    res.setHeader('x-trace-id', traceId);
+    if (!logger.isLevelEnabled('info')) return runWithTrace(trace, next);
     const started = performance.now();
-    const traceId = currentTrace()?.traceId;
     res.on('finish', () => {
       logger.info(
         {
@@ -33,6 +38,6 @@ export function requestLogger(logger: Logger): RequestHandler {
         'request',
       );
     });
-    next();
+    runWithTrace(trace, next);
   };
 }

@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { z } from 'zod';
 import { errorHandler, notFound } from './error-handler.js';
-import { createLogger, type Logger, requestLogger } from './logger.js';
+import { createLogger, type Logger, traceAndLog } from './logger.js';
 import { buildOpenAPI, type OpenAPIDocument } from './openapi.js';
 import {
   type AnyHandler,
@@ -15,7 +15,6 @@ import {
   type RouteSpec,
   toExpressHandler,
 } from './route.js';
-import { runWithTrace, traceFrom } from './trace.js';
 
 export interface ServiceOptions {
   /** Short name of the service (`user`), used in logs, `/health`, `x-caller` and the OpenAPI title. */
@@ -71,12 +70,7 @@ export function createService(options: ServiceOptions): Service {
 
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use((req, res, next) => {
-    const trace = traceFrom(req.headers.traceparent as string | undefined);
-    res.setHeader('x-trace-id', trace.traceId);
-    runWithTrace(trace, next);
-  });
-  app.use(requestLogger(logger));
+  app.use(traceAndLog(logger));
   app.use(express.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: isJsonBody }));
   app.get('/openapi.json', (_req, res) => {
     res.json(service.openapi());
