@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Agent } from 'undici';
 import { HTTPException } from './errors.js';
 import { retry } from './retry.js';
-import { outgoingTraceparent } from './trace.js';
+import { outgoingTraceparent, propagateTraces } from './trace.js';
 
 export interface ClientOptions {
   /** The called service's name, used in errors: `user unavailable`. */
@@ -79,6 +79,7 @@ export function createClient(options: ClientOptions): Client {
   const { service, caller, timeoutMs = 2000, retries = 2, backoffMs = 50 } = options;
   const { origin, prefix } = parseBaseUrl(service, options.baseUrl);
   const agent = new Agent(); // one pool per origin, connections kept alive between calls
+  propagateTraces();
 
   const unavailable = (cause: unknown) =>
     Object.assign(new HTTPException(503, `${service} unavailable`), { cause });

@@ -71,7 +71,8 @@ export function createService(options: ServiceOptions): Service {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(traceAndLog(logger));
-  app.use(express.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: isJsonBody }));
+  // Like FastAPI, only routes that declare a body read one.
+  const readBody = express.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: isJsonBody });
   app.get('/openapi.json', (_req, res) => {
     res.json(service.openapi());
   });
@@ -101,7 +102,9 @@ export function createService(options: ServiceOptions): Service {
       }
       specs.push(spec as RouteSpec);
       document = undefined;
-      routes[method](expressPath(path), toExpressHandler(spec as RouteSpec, handler as AnyHandler));
+      const handle = toExpressHandler(spec as RouteSpec, handler as AnyHandler);
+      if (spec.body) routes[method](expressPath(path), readBody, handle);
+      else routes[method](expressPath(path), handle);
     };
 
   const service: Service = {

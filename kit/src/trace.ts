@@ -21,8 +21,17 @@ export function traceFrom(traceparent: string | undefined): TraceContext {
   return { traceId, spanId: newSpanId() };
 }
 
+// Carrying the trace across awaits costs every request some speed (async hooks in Node 20), so a service pays for
+// it only once it can call another service: createClient() switches it on.
+let propagating = false;
+
+export function propagateTraces(): void {
+  propagating = true;
+}
+
+/** Runs `fn` with `trace` as the current trace, when some client may need it. */
 export function runWithTrace<R>(trace: TraceContext, fn: () => R): R {
-  return storage.run(trace, fn);
+  return propagating ? storage.run(trace, fn) : fn();
 }
 
 export function currentTrace(): TraceContext | undefined {
