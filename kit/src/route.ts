@@ -69,15 +69,7 @@ export type AnyHandler = Handler<z.ZodType, z.ZodType, z.ZodType, unknown>;
 
 export function toExpressHandler(spec: RouteSpec, handler: AnyHandler): RequestHandler {
   const status = spec.status ?? 200;
-  return async (req, res) => {
-    const input = {
-      params: validate('path', spec.params, req.params),
-      query: validate('query', spec.query, req.query),
-      body: validate('body', spec.body, req.body),
-      req,
-      res,
-    };
-    const result = await handler(input);
+  const send = (res: Response, result: unknown) => {
     if (res.headersSent) return;
     if (status === 204 || result === undefined) {
       res.status(status).end();
@@ -85,5 +77,18 @@ export function toExpressHandler(spec: RouteSpec, handler: AnyHandler): RequestH
     }
     // Like FastAPI's response_model: only the declared fields leave the service.
     res.status(status).json(spec.response ? spec.response.parse(result) : result);
+  };
+  return (req, res) => {
+    const input = {
+      params: validate('path', spec.params, req.params),
+      query: validate('query', spec.query, req.query),
+      body: validate('body', spec.body, req.body),
+      req,
+      res,
+    };
+    const result = handler(input);
+    // Sync handlers answer without a detour through the microtask queue; Express 5 catches a rejected promise.
+    if (result instanceof Promise) return result.then((value) => send(res, value));
+    send(res, result);
   };
 }

@@ -73,6 +73,8 @@ export function createService(options: ServiceOptions): Service {
   app.use(traceAndLog(logger));
   // Like FastAPI, only routes that declare a body read one.
   const readBody = express.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: isJsonBody });
+  // Routes first: they are what most requests are for.
+  app.use(routes);
   app.get('/openapi.json', (_req, res) => {
     res.json(service.openapi());
   });
@@ -82,7 +84,6 @@ export function createService(options: ServiceOptions): Service {
     swaggerOptions: { url: '../openapi.json' },
   };
   app.use('/docs', swaggerUi.serveFiles(undefined, docsOptions), swaggerUi.setup(undefined, docsOptions));
-  app.use(routes);
   app.use(notFound);
   app.use(errorHandler(logger));
 
