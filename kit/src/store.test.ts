@@ -135,10 +135,11 @@ describe('writing', () => {
       .spyOn(DurableJSONFile.prototype, 'write')
       .mockRejectedValueOnce(new Error('disk full'));
     const first = store.update((data) => data.users.push({ id: 1, name: 'Ada' }));
+    const firstFails = expect(first).rejects.toThrow('disk full');
     await untilCalled(flushes); // the first flush is under way
     const second = store.update((data) => data.users.push({ id: 2, name: 'Bo' }));
     const third = store.update((data) => data.users.push({ id: 3, name: 'Cy' }));
-    await expect(first).rejects.toThrow('disk full');
+    await firstFails;
     await expect(Promise.all([second, third])).resolves.toEqual([2, 3]);
     expect(onDisk().users.map((u) => u.id)).toContain(3);
   });
