@@ -1,0 +1,25 @@
+// PATCH /things/:id on bare Express, each write through the kit store: acknowledged once on disk, group-committed.
+import express from 'express';
+import { closeServer, openStore, serve } from '../../kit/src/index.js';
+import { dataFile, onStop, ready } from './child.js';
+
+type Thing = { id: string; version: number };
+const store = await openStore<{ things: Thing[] }>(dataFile(), { things: [] });
+
+const app = express();
+app.patch('/things/:id', express.json(), async (req, res) => {
+  const thing = await store.update((data) => {
+    const found = data.things.find((t) => t.id === req.params.id);
+    if (found) Object.assign(found, req.body, { version: found.version + 1 });
+    return found;
+  });
+  if (!thing) res.status(404).json({ detail: 'Thing not found' });
+  else res.json(thing);
+});
+
+const { server } = await serve(app, 0);
+ready(server); if (process.env.STORE_DEBUG) setInterval(() => console.error('batches', JSON.stringify((globalThis as any).__b?.slice(-40))), 2000).unref();
+onStop(async () => {
+  await closeServer(server);
+  await store.close();
+});

@@ -1,0 +1,6 @@
+import type { Suite } from '../types.js';
+import { read } from './read.js';
+import { store } from './store.js';
+
+/** Every suite, in the order `npm run bench` runs them. Add a new one here. */
+export const suites: Suite[] = [read, store];
