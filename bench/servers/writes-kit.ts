@@ -18,7 +18,7 @@ app.patch('/things/:id', express.json(), async (req, res) => {
 });
 
 const { server } = await serve(app, 0);
-ready(server); if (process.env.STORE_DEBUG) setInterval(() => console.error('batches', JSON.stringify((globalThis as any).__b?.slice(-40))), 2000).unref();
+ready(server);
 onStop(async () => {
   await closeServer(server);
   await store.close();

@@ -18,7 +18,9 @@ const TARGET = '42';
 
 /** Every write the server acknowledged (2xx) must be in the file once it has stopped. */
 async function countOnDisk(file: string, label: string, result: LoadResult): Promise<string> {
-  const { things } = JSON.parse(await readFile(file, 'utf8')) as { things: { id: string; version: number }[] };
+  const { things } = JSON.parse(await readFile(file, 'utf8')) as {
+    things: { id: string; version: number }[];
+  };
   const version = things.find((t) => t.id === TARGET)?.version ?? 0;
   if (things.length !== RECORDS || version < result.acknowledged) {
     throw new BenchError(
@@ -32,7 +34,11 @@ export const store: Suite = {
   name: 'store',
   title: `acknowledged store writes at ${RECORDS.toLocaleString('en-US')} records, PATCH over HTTP: kit store vs plain lowdb`,
   async run(ctx) {
-    const things = Array.from({ length: RECORDS }, (_, i) => ({ ...record(i + 1), id: String(i + 1), version: 0 }));
+    const things = Array.from({ length: RECORDS }, (_, i) => ({
+      ...record(i + 1),
+      id: String(i + 1),
+      version: 0,
+    }));
     const seed = JSON.stringify({ things });
     ctx.log(`  seed: ${RECORDS} records, ${Math.round(seed.length / RECORDS)} bytes each on average`);
 

@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { editActions } from './edits.ts';
+import { GeneratorError } from './errors.ts';
+import { FIELD_TYPES, field } from './fields.ts';
+import type { Generator } from './generator.ts';
+import { listManifests, type Manifest, requireManifest, serviceFolder, servicePath } from './manifest.ts';
+import { camelCase, checkServiceName, constantCase, pascalCase, plural } from './names.ts';
+
+export const call: Generator = {
+  name: 'call',
+  description: 'let a service call another (typed client, URL setting, manifest edge)',
+  usage: 'call -- <from> <to>',
+
+  prompts: (root) => {
+    const names = async () => (await listManifests(root)).map((m) => m.name);
+    return [
+      { type: 'list', name: 'from', message: 'Which service makes the calls?', choices: names },
+      { type: 'list', name: 'to', message: 'Which service does it call?', choices: names },
+    ];
+  },
+
+  fromArgs([from, to, ...extra]) {
+    if (extra.length) throw new GeneratorError(`unexpected argument "${extra[0]}"`);
+    if (to === undefined) throw new GeneratorError('missing the service to call, e.g. call -- orders user');
+    return { from: checkServiceName(from), to: checkServiceName(to) };
+  },
+
+  async plan(answers, { root, force }) {
+    const from = checkServiceName(answers.from as string);
+    const to = checkServiceName(answers.to as string);
+    if (from === to)
+      throw new GeneratorError(`a service does not call itself over HTTP ("${from}" -> "${to}")`);
+    const caller = await requireManifest(root, from);
+    const callee = await requireManifest(root, to);
+    const client = `src/clients/${to}.ts`;
+    const folder = `services/${serviceFolder(from)}`;
+    const dir = servicePath(root, from);
+    if ((caller.calls.includes(to) || existsSync(join(dir, client))) && !force) {
+      throw new GeneratorError(
+        `${from} already calls ${to} (services/${from}-service/service.json); --force regenerates ${client}`,
+      );
+    }
+    const data = callData(from, callee);
+    const { To, TO, toCamel, toPort } = data;
+    const actions = [
+      { type: 'add', path: client, templateFile: 'templates/call/src/clients/service.ts.hbs' },
+      ...editActions(root, folder, [
+        {
+          file: 'src/settings.ts',
+          anchor: 'settings',
+          text: `  ${TO}_SERVICE_URL: baseUrl('http://127.0.0.1:${toPort}'),`,
+          marker: `${TO}_SERVICE_URL:`,
+          imports: `import { baseUrl } from '@microtown/kit';`,
+        },
+        {
+          file: 'src/app.ts',
+          anchor: 'deps',
+          text: `  ${toCamel}: ${To}Client;`,
+          marker: `${toCamel}: ${To}Client;`,
+          imports: `import type { ${To}Client } from './clients/${to}.js';`,
+        },
+        {
+          file: 'src/server.ts',
+          anchor: 'clients',
+          text: `    ${toCamel}: create${To}Client(settings.${TO}_SERVICE_URL),`,
+          marker: `create${To}Client(settings.`,
+          imports: `import { create${To}Client } from './clients/${to}.js';`,
+        },
+        {
+          file: 'src/server.ts',
+          anchor: 'close',
+          text: `      await deps.${toCamel}.close();`,
+          marker: `deps.${toCamel}.close()`,
+        },
+        {
+          file: 'src/test-app.ts',
+          anchor: 'test-deps',
+          text: [
+            `    // Nothing listens on port 9: calls to ${to} answer 503 unless a test passes its own client.`,
+            `    ${toCamel}: create${To}Client('http://127.0.0.1:9'),`,
+          ].join('\n'),
+          marker: `create${To}Client('http://127.0.0.1:9')`,
+          imports: `import { create${To}Client } from './clients/${to}.js';`,
+        },
+        {
+          file: 'README.md',
+          anchor: 'calls',
+          text: `- \`${to}\` through \`${client}\`, at \`${TO}_SERVICE_URL\` (default http://127.0.0.1:${toPort})`,
+          marker: `\`${to}\` through`,
+        },
+      ]),
+      {
+        type: 'json',
+        path: 'service.json',
+        edit: (m: Manifest) => {
+          if (!m.calls.includes(to)) m.calls.push(to);
+        },
+      },
+    ];
+    return {
+      folder,
+      data,
+      actions,
+      summary: `call ${from} -> ${to}: deps.${toCamel} in createApp, ${TO}_SERVICE_URL`,
+      next: [`npm test -w services/${from}-service`],
+    };
+  },
+};
+
+/** The callee's spellings and its resources, from its manifest, for the client template. */
+function callData(from: string, callee: Manifest) {
+  const to = callee.name;
+  const resources = Object.entries(callee.resources ?? {}).map(([name, types]) => ({
+    Resource: pascalCase(name),
+    Resources: pascalCase(plural(name)),
+    path: plural(name),
+    fields: Object.entries(types).map(([fieldName, type]) => {
+      if (!FIELD_TYPES.includes(type)) {
+        throw new GeneratorError(
+          `services/${to}-service/service.json: field ${fieldName} of ${name} has unknown type "${type}"`,
+        );
+      }
+      return field(fieldName, type);
+    }),
+  }));
+  return {
+    from,
+    to,
+    To: pascalCase(to),
+    TO: constantCase(to),
+    toCamel: camelCase(to),
+    toPort: callee.port,
+    resources,
+  };
+}

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import { GeneratorError } from './errors.ts';
+import { GENERATORS } from './registry.ts';
+import { report } from './report.ts';
+import { generate, REPO } from './run.ts';
+import { linkWorkspace } from './workspace.ts';
+
+const USAGE = [
+  'usage: npm run generate                                   (plop menu, asks for everything)',
+  ...GENERATORS.map((g) => `       npm run generate ${g.usage} [--dry-run] [--force]`),
+  'options: --dry-run (-n) writes nothing; --force (-f) overwrites generated files; --no-install skips npm install',
+];
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** The project to generate into (default: this repository). */
+  root?: string;
+}
+
+const console_: Io = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+/**
+ * `npm run generate` without a generator opens plop's menu; with one it runs without prompts. Returns the exit code:
+ * 0 done, 1 refused (one line on stderr saying why, nothing written), 2 not understood.
+ */
+export async function main(argv: string[], io: Io = console_): Promise<number> {
+  const flags = new Set(argv.filter((arg) => arg.startsWith('-') && arg !== '--'));
+  const positional = argv.filter((arg) => !arg.startsWith('-'));
+  const known = new Set(['--force', '-f', '--dry-run', '-n', '--no-install', '--help', '-h']);
+  const unknown = [...flags].find((flag) => !known.has(flag));
+  if (unknown) {
+    io.err(`error: unknown option ${unknown}; see npm run generate -- --help`);
+    return 2;
+  }
+  if (flags.has('--help') || flags.has('-h')) {
+    for (const line of USAGE) io.out(line);
+    return 0;
+  }
+  const [name, ...args] = positional;
+  if (name === undefined) {
+    if (flags.size > 0) {
+      io.err(
+        'error: --dry-run and --force need a generator, e.g. npm run generate service -- shipping 4105 --dry-run',
+      );
+      return 2;
+    }
+    if (!process.stdin.isTTY) {
+      io.err(
+        'error: the menu needs a terminal; without one, name the generator (npm run generate -- --help)',
+      );
+      return 2;
+    }
+    await openMenu();
+    return 0;
+  }
+  if (!GENERATORS.some((g) => g.name === name)) {
+    io.err(`error: unknown generator "${name}"; use one of ${GENERATORS.map((g) => g.name).join(', ')}`);
+    return 2;
+  }
+  const dryRun = flags.has('--dry-run') || flags.has('-n');
+  try {
+    const result = await generate(name, args, {
+      root: io.root,
+      dryRun,
+      force: flags.has('--force') || flags.has('-f'),
+    });
+    const link = result.createdService && io.root === undefined && !flags.has('--no-install');
+    const note = link ? await linkWorkspace(REPO, result.folder) : undefined;
+    for (const line of report(result, dryRun, note)) io.out(line);
+    return 0;
+  } catch (error) {
+    if (error instanceof GeneratorError) {
+      io.err(`error: ${error.message}`);
+      return 1;
+    }
+    if (process.env.MICROTOWN_DEBUG) throw error;
+    io.err(`error: ${(error as Error).message} (MICROTOWN_DEBUG=1 shows where)`);
+    return 1;
+  }
+}
+
+/** Plop's own menu, in this process, so the TypeScript plopfile loads through the tsx that runs this CLI. */
+async function openMenu(): Promise<void> {
+  const { Plop, run } = await import('plop');
+  Plop.prepare({ cwd: REPO, configPath: join(REPO, 'plopfile.js') }, (env) =>
+    Plop.execute(env, (liftoffEnv) => run(liftoffEnv, undefined, false)),
+  );
+}
+
+if (process.argv[1] === import.meta.filename) {
+  // `npm run generate ... | head` closes the pipe early: that is not an error of the generator.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,25 @@
+import type { GenerateResult } from './run.ts';
+import { addedLines } from './stage.ts';
+
+/** What a run did, as lines for the terminal: a headline, one line per file, then what to run next. */
+export function report(result: GenerateResult, dryRun: boolean, note?: string): string[] {
+  const { changes, folder } = result;
+  const seconds = (result.ms / 1000).toFixed(2);
+  if (changes.length === 0) return [`${result.summary}: nothing to change in ${folder}`];
+  const files = `${changes.length} file${changes.length === 1 ? '' : 's'}`;
+  const lines = [
+    dryRun
+      ? `dry run: ${result.summary} would write ${files} in ${folder}; nothing was written`
+      : `${result.summary}: wrote ${files} in ${folder} (${seconds} s)`,
+  ];
+  for (const change of changes) {
+    const size = change.kind === 'create' ? ` (${change.text.split('\n').length - 1} lines)` : '';
+    lines.push(`  ${change.kind} ${folder}/${change.path}${size}`);
+    if (dryRun) lines.push(...addedLines(change).map((line) => `      ${line}`));
+  }
+  if (!result.formatted)
+    lines.push('note: biome is not installed, so the files are not formatted (npm install)');
+  if (note) lines.push(note);
+  if (!dryRun && result.next.length) lines.push('next:', ...result.next.map((line) => `  ${line}`));
+  return lines;
+}

@@ -1,0 +1,176 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { editActions } from './edits.ts';
+import { GeneratorError } from './errors.ts';
+import { DEFAULT_FIELDS, type FieldType, fieldTypes, parseFields } from './fields.ts';
+import type { Generator } from './generator.ts';
+import { listManifests, requireManifest, serviceFolder, servicePath } from './manifest.ts';
+import {
+  camelCase,
+  checkResourceName,
+  checkServiceName,
+  pascalCase,
+  plural,
+  sentenceCase,
+  snakeCase,
+} from './names.ts';
+import { ask } from './prompts.ts';
+
+export const resource: Generator = {
+  name: 'resource',
+  description: 'CRUD routes and their tests for a resource of a service',
+  usage: 'resource -- <service> <resource> [<field>:<type>,...]',
+
+  prompts: (root) => [
+    {
+      type: 'list',
+      name: 'service',
+      message: 'Which service?',
+      choices: async () => (await listManifests(root)).map((m) => m.name),
+    },
+    {
+      type: 'input',
+      name: 'resource',
+      message: 'Resource name, singular (e.g. parcel):',
+      validate: ask(checkResourceName),
+    },
+    {
+      type: 'input',
+      name: 'fields',
+      message: 'Fields, <name>:<type> (string, integer, number, boolean, email), comma-separated:',
+      default: DEFAULT_FIELDS,
+      validate: ask((fields: string) => parseFields([fields])),
+    },
+  ],
+
+  fromArgs([service, resource, ...fields]) {
+    return {
+      service: checkServiceName(service),
+      resource: checkResourceName(resource),
+      fields: fields.join(','),
+    };
+  },
+
+  async plan(answers, { root, force }) {
+    const service = checkServiceName(answers.service as string);
+    const name = checkResourceName(answers.resource as string);
+    const manifest = await requireManifest(root, service);
+    const fields = resourceFields(name, String(answers.fields ?? ''), manifest.resources?.[name], force);
+    const folder = `services/${serviceFolder(service)}`;
+    const dir = servicePath(root, service);
+    const data = resourceData(service, name, fields);
+    const router = `src/routes/${data.path}.ts`;
+    const app = existsSync(join(dir, 'src/app.ts')) ? readFileSync(join(dir, 'src/app.ts'), 'utf8') : '';
+    const exists =
+      existsSync(join(dir, router)) ||
+      manifest.resources?.[name] ||
+      app.includes(`register${data.Resources}`);
+    if (exists && !force) {
+      throw new GeneratorError(
+        `resource "${name}" already exists in ${service} (${router}); pick another name, or --force to regenerate its router and tests`,
+      );
+    }
+    const { Resource, Resources, collection, path, titlePlural } = data;
+    const actions = [
+      { type: 'add', path: router, templateFile: 'templates/resource/src/routes/resources.ts.hbs' },
+      {
+        type: 'add',
+        path: `src/routes/${path}.test.ts`,
+        templateFile: 'templates/resource/src/routes/resources.test.ts.hbs',
+      },
+      ...editActions(root, folder, [
+        {
+          file: 'src/app.ts',
+          anchor: 'routers',
+          text: `  register${Resources},`,
+          marker: `register${Resources},`,
+          imports: `import { register${Resources} } from './routes/${path}.js';`,
+        },
+        {
+          file: 'src/store.ts',
+          anchor: 'collections',
+          text: `  ${collection}: ${Resource}Public[];`,
+          marker: `${collection}: ${Resource}Public[]`,
+          imports: `import type { ${Resource}Public } from './schemas.js';`,
+        },
+        {
+          file: 'src/store.ts',
+          anchor: 'defaults',
+          text: `    ${collection}: [],`,
+          marker: `${collection}: [],`,
+        },
+        {
+          file: 'src/schemas.ts',
+          anchor: 'schemas',
+          templateFile: 'templates/resource/snippets/schemas.ts.hbs',
+          marker: `export const ${Resource}Create `,
+        },
+        {
+          file: 'README.md',
+          anchor: 'routes',
+          text: `- \`/${path}\`: list, read, create, update and delete ${titlePlural} (\`${router}\`)`,
+          marker: `\`/${path}\`:`,
+        },
+      ]),
+      {
+        type: 'json',
+        path: 'service.json',
+        edit: (m: { resources?: Record<string, unknown> }) => {
+          m.resources = { ...m.resources, [name]: fieldTypes(fields) };
+        },
+      },
+    ];
+    return {
+      folder,
+      data,
+      actions,
+      summary: `resource ${name} in ${service}: /${path} (${fields.map((f) => `${f.name}:${f.type}`).join(', ')})`,
+      next: [`npm test -w services/${service}-service`],
+    };
+  },
+};
+
+/**
+ * The fields to generate with. Regenerating an existing resource (--force) keeps the fields its manifest records:
+ * its model family in src/schemas.ts is never rewritten, so its router and tests must match it.
+ */
+function resourceFields(
+  name: string,
+  specs: string,
+  recorded: Record<string, FieldType> | undefined,
+  force: boolean,
+) {
+  if (!recorded || !force) return parseFields([specs]);
+  const kept = Object.entries(recorded)
+    .map(([field, type]) => `${field}:${type}`)
+    .join(',');
+  if (specs !== '' && specs !== kept) {
+    throw new GeneratorError(
+      `resource "${name}" has the fields ${kept}; --force regenerates its router and tests with them (change fields in src/schemas.ts by hand)`,
+    );
+  }
+  return parseFields([kept]);
+}
+
+/** Every spelling of a resource name the templates use: parcel, Parcel, parcels, Parcels, parcel_id, ... */
+export function resourceData(service: string, name: string, fields: ReturnType<typeof parseFields>) {
+  const path = plural(name);
+  return {
+    service,
+    Service: pascalCase(service),
+    resource: name,
+    Resource: pascalCase(name),
+    Resources: pascalCase(path),
+    path,
+    itemPath: `/${path}/{${snakeCase(name)}_id}`,
+    idParam: `${snakeCase(name)}_id`,
+    collection: camelCase(path),
+    snake: snakeCase(name),
+    snakePlural: snakeCase(path),
+    title: name.replaceAll('-', ' '),
+    Title: sentenceCase(name),
+    titlePlural: path.replaceAll('-', ' '),
+    fields,
+    first: fields[0],
+  };
+}

@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import nodePlop, { type CustomActionConfig, type NodePlopAPI } from 'node-plop';
+import { GeneratorError } from './errors.ts';
+import { formatFiles } from './format.ts';
+import type { Answers } from './generator.ts';
+import { formatJson } from './manifest.ts';
+import { findGenerator, GENERATORS } from './registry.ts';
+import { apply, type Change, diff, stageCopy } from './stage.ts';
+
+/** The repository: templates/ and biome.json live here, whatever project is generated into. */
+export const REPO = resolve(import.meta.dirname, '..');
+
+export interface GenerateOptions {
+  /** The project holding `services/` (default: this repository). */
+  root?: string;
+  /** Overwrite the files the generator creates; lines it inserts are never duplicated. */
+  force?: boolean;
+  /** Work it all out, write nothing. */
+  dryRun?: boolean;
+  /** Format with biome (default true). */
+  format?: boolean;
+}
+
+export interface GenerateResult {
+  generator: string;
+  summary: string;
+  /** The service folder, relative to the root. */
+  folder: string;
+  changes: Change[];
+  written: boolean;
+  /** A new service folder appeared (the caller may want to link the workspace). */
+  createdService: boolean;
+  formatted: boolean;
+  next: string[];
+  ms: number;
+}
+
+/**
+ * Runs one generator without prompts: `generate('service', ['shipping', '4105'], { root })`.
+ * It renders into a staging copy of the service folder under `<root>/.tmp/`, formats it, and only then writes
+ * the difference into `services/`; a refusal or a failed action leaves the project as it was.
+ */
+export async function generate(
+  name: string,
+  input: string[] | Answers,
+  options: GenerateOptions = {},
+): Promise<GenerateResult> {
+  const started = performance.now();
+  const generator = findGenerator(name);
+  if (!generator) {
+    const names = GENERATORS.map((g) => g.name).join(', ');
+    throw new GeneratorError(`unknown generator "${name}"; use one of ${names}`);
+  }
+  const root = resolve(options.root ?? REPO);
+  const force = options.force ?? false;
+  const answers = Array.isArray(input) ? generator.fromArgs(input) : input;
+  const plan = await generator.plan(answers, { root, force });
+  const target = join(root, plan.folder);
+
+  await mkdir(join(root, '.tmp'), { recursive: true });
+  const staging = await mkdtemp(join(root, '.tmp', 'generate-'));
+  try {
+    const staged = join(staging, basename(target));
+    await stageCopy(target, staged);
+    const plop = await nodePlop(undefined, { destBasePath: staged, force });
+    plop.setPlopfilePath(REPO);
+    plop.setActionType('json', editJson);
+    const runner = plop.setGenerator(name, {
+      description: generator.description,
+      prompts: [],
+      actions: plan.actions,
+    });
+    const { failures } = await runner.runActions({ ...plan.data });
+    const failure = failures.find((f) => f.error !== 'Aborted due to previous action failure') ?? failures[0];
+    if (failure) throw new GeneratorError(`nothing was written: ${describe(failure, staged)}`);
+
+    const touched = (await diff(staged, target)).map((change) => join(staged, change.path));
+    const formatted = options.format === false ? false : await formatFiles(REPO, touched);
+    const changes = await diff(staged, target);
+    const createdService = !existsSync(target) && !options.dryRun;
+    if (!options.dryRun && changes.length > 0) await apply(staged, target, changes);
+    return {
+      generator: name,
+      summary: plan.summary,
+      folder: plan.folder,
+      changes,
+      written: !options.dryRun && changes.length > 0,
+      createdService,
+      formatted,
+      next: plan.next,
+      ms: performance.now() - started,
+    };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** node-plop reports a failure as text, often with the absolute staging path in it: make it one readable line. */
+function describe(failure: { path?: string; error?: string; message?: string }, staged: string): string {
+  const text = `${failure.error ?? failure.message ?? 'unknown failure'} ${failure.path ?? ''}`;
+  const line = text
+    .replaceAll(`${staged}/`, '')
+    .replace(/\s*\n\s*->\s*/g, ': ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return /already exists/.test(line) ? `${line} (--force overwrites it)` : line;
+}
+
+/** A plop action type: `{ type: 'json', path, edit(value) }` changes a JSON file in place, e.g. the manifest. */
+async function editJson(
+  _answers: Answers,
+  config: CustomActionConfig<string>,
+  plop: NodePlopAPI,
+): Promise<string> {
+  const file = join(plop.getDestBasePath(), config.path);
+  const value = JSON.parse(await readFile(file, 'utf8'));
+  config.edit(value);
+  await writeFile(file, formatJson(value));
+  return config.path;
+}

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+
+export interface Change {
+  /** Path inside the service folder. */
+  path: string;
+  kind: 'create' | 'modify';
+  /** The new text, and the old one for a modification. */
+  text: string;
+  before?: string;
+}
+
+/** Folders of a service that belong to its runtime, not its code: never staged, never touched. */
+const SKIP = new Set(['data', 'node_modules']);
+
+/** A copy of the service folder's code (empty for a new service) for the generator to write into. */
+export async function stageCopy(target: string, staged: string): Promise<void> {
+  if (!existsSync(target)) return void (await mkdir(staged, { recursive: true }));
+  await cp(target, staged, {
+    recursive: true,
+    filter: (src) => !SKIP.has(relative(target, src).split(/[\\/]/)[0] ?? ''),
+  });
+}
+
+async function files(dir: string, under = ''): Promise<string[]> {
+  const entries = await readdir(join(dir, under), { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((e) => {
+      const path = under ? `${under}/${e.name}` : e.name;
+      if (e.isDirectory()) return SKIP.has(path) ? [] : files(dir, path);
+      return [path];
+    }),
+  );
+  return nested.flat().sort();
+}
+
+/** What the staged folder has that the target has not, file by file. */
+export async function diff(staged: string, target: string): Promise<Change[]> {
+  const changes: Change[] = [];
+  for (const path of await files(staged)) {
+    const text = await readFile(join(staged, path), 'utf8');
+    const old = join(target, path);
+    if (!existsSync(old)) changes.push({ path, kind: 'create', text });
+    else {
+      const before = await readFile(old, 'utf8');
+      if (before !== text) changes.push({ path, kind: 'modify', text, before });
+    }
+  }
+  return changes;
+}
+
+/**
+ * Makes the changes real. A new service appears in one rename, whole or not at all; an existing one gets each file
+ * written beside it and renamed over it, and on a failure the files already replaced are put back.
+ */
+export async function apply(staged: string, target: string, changes: Change[]): Promise<void> {
+  if (!existsSync(target)) {
+    await mkdir(dirname(target), { recursive: true });
+    await rename(staged, target);
+    return;
+  }
+  const done: Change[] = [];
+  try {
+    for (const change of changes) {
+      const file = join(target, change.path);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(`${file}.generating`, change.text);
+      await rename(`${file}.generating`, file);
+      done.push(change);
+    }
+  } catch (error) {
+    for (const change of done.reverse()) {
+      const file = join(target, change.path);
+      if (change.before === undefined) await rm(file, { force: true });
+      else await writeFile(file, change.before);
+    }
+    throw error;
+  }
+}
+
+/** The lines a change adds (and removes), for `--dry-run`. */
+export function addedLines(change: Change): string[] {
+  if (change.kind === 'create') return [];
+  const before = new Map<string, number>();
+  for (const line of change.before?.split('\n') ?? []) before.set(line, (before.get(line) ?? 0) + 1);
+  const added: string[] = [];
+  for (const line of change.text.split('\n')) {
+    const left = before.get(line) ?? 0;
+    if (left > 0) before.set(line, left - 1);
+    else added.push(`+ ${line}`);
+  }
+  for (const [line, left] of before) for (let i = 0; i < left; i++) added.push(`- ${line}`);
+  return added;
+}
