@@ -25,6 +25,27 @@ export const hasMarker = (text: string, marker: string) =>
 /** `String.replace` reads `$&` and friends in a replacement; inserted code may contain `$`. */
 const literal = (text: string) => text.replaceAll('$', '$$$$');
 
+const importPattern = /^import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/gm;
+
+/** The names `text` imports from each module, `type` or not. */
+function importedNames(text: string): Map<string, Set<string>> {
+  const names = new Map<string, Set<string>>();
+  for (const [, list = '', module = ''] of text.matchAll(importPattern)) {
+    const set = names.get(module) ?? new Set<string>();
+    for (const name of list.split(',')) set.add(name.replace(/^\s*type\s+/, '').trim());
+    names.set(module, set);
+  }
+  return names;
+}
+
+/** True when every name `line` imports is already imported from the same module (a second call needs no new import). */
+export function alreadyImported(text: string, line: string): boolean {
+  const wanted = importedNames(line);
+  const present = importedNames(text);
+  if (wanted.size === 0) return false;
+  return [...wanted].every(([module, names]) => [...names].every((name) => !name || present.get(module)?.has(name)));
+}
+
 /**
  * plop `modify` actions for the edits still to do in `folder`. An edit whose marker is already in the file is left
  * out (so a second run never duplicates a line); a missing file or anchor is refused before anything is written.
@@ -46,7 +67,7 @@ export function editActions(root: string, folder: string, edits: Edit[]): Action
       ? { templateFile: edit.templateFile }
       : { template: `${literal(edit.text ?? '')}\n` };
     actions.push({ type: 'modify', path: edit.file, pattern: anchorPattern(edit.anchor), ...insert });
-    if (edit.imports) {
+    if (edit.imports && !alreadyImported(text, edit.imports)) {
       if (!/^import /m.test(text))
         throw new GeneratorError(`${path} has no import to add "${edit.imports}" beside`);
       actions.push({

@@ -54,6 +54,9 @@ beforeAll(async () => {
   await generate('service', ['user', '4101'], { root });
   await generate('resource', ['user', 'box', 'name:string', 'size:integer'], { root });
   await generate('call', ['shipping', 'user'], { root });
+  // A second call adds imports that the first one already brought in.
+  await generate('service', ['billing', '4102'], { root });
+  await generate('call', ['shipping', 'billing'], { root });
   // One type check for both services.
   const options = JSON.parse(await readFile(join(shipping(), 'tsconfig.json'), 'utf8'));
   await writeFile(join(root, 'tsconfig.json'), JSON.stringify({ ...options, include: ['services/*/src'] }));
@@ -95,7 +98,7 @@ describe('what the generators write', () => {
     expect(JSON.parse(await read('services/shipping-service/service.json'))).toEqual({
       name: 'shipping',
       port: 4105,
-      calls: ['user'],
+      calls: ['user', 'billing'],
       resources: {
         parcel: { label: 'string', weight: 'number', fragile: 'boolean', count: 'integer', contact: 'email' },
         'shipping-label': { name: 'string' },
@@ -108,9 +111,10 @@ describe('what the generators write', () => {
     expect(app.match(/registerParcels,/g)).toHaveLength(1);
     expect(app).toMatch(/registerShippingLabels,\n\s*\/\/ microtown:routers/);
     expect(app).toContain('user: UserClient;');
-    expect(await read('services/shipping-service/src/settings.ts')).toContain(
-      "USER_SERVICE_URL: baseUrl('http://127.0.0.1:4101'),",
-    );
+    const settings = await read('services/shipping-service/src/settings.ts');
+    expect(settings).toContain("USER_SERVICE_URL: baseUrl('http://127.0.0.1:4101'),");
+    expect(settings).toContain("BILLING_SERVICE_URL: baseUrl('http://127.0.0.1:4102'),");
+    expect(settings.match(/import \{[^}]*\bbaseUrl\b/g)).toHaveLength(1);
     expect(await read('services/shipping-service/src/store.ts')).toContain(
       'shippingLabels: ShippingLabelPublic[];',
     );
@@ -234,7 +238,7 @@ describe('bad input', () => {
     [['service', 'parcels', '4000'], 1, /playground/],
     [['service', 'parcels', '4101'], 1, /port 4101 is taken by service "user"/],
     [['service', 'parcels', '4106', 'extra'], 1, /unexpected argument "extra"/],
-    [['resource', 'nowhere', 'parcel'], 1, /unknown service "nowhere".*services: shipping, user/],
+    [['resource', 'nowhere', 'parcel'], 1, /unknown service "nowhere".*services: billing, shipping, user/],
     [['resource', 'shipping', 'parcels'], 1, /singular/],
     [['resource', 'shipping', 'crate', 'weight:float'], 1, /unknown type "float"/],
     [['resource', 'shipping', 'crate', 'id:string'], 1, /reserved/],

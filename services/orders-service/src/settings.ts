@@ -1,0 +1,16 @@
+import { join } from 'node:path';
+import { baseUrl, port, readSettings, z } from '@microtown/kit';
+
+/** Every setting of the orders service, from the environment, with defaults that work on a laptop. */
+export const Settings = z.object({
+  PORT: port(4003),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_FILE: z.string().default(join(import.meta.dirname, '..', 'data', 'orders.json')),
+  USER_SERVICE_URL: baseUrl('http://127.0.0.1:4001'),
+  INVENTORY_SERVICE_URL: baseUrl('http://127.0.0.1:4002'),
+  NOTIFICATION_SERVICE_URL: baseUrl('http://127.0.0.1:4004'),
+  // microtown:settings
+});
+
+/** Reads and checks the settings once, at start-up; a bad value stops the service with a message naming it. */
+export const loadSettings = (env: NodeJS.ProcessEnv = process.env) => readSettings(Settings, env);

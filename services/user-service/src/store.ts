@@ -1,0 +1,19 @@
+import { openStore, type Store } from '@microtown/kit';
+import type { UserPublic } from './schemas.js';
+
+/** Everything the user service keeps, in its own JSON file: one collection per resource. */
+export interface UserData {
+  /** The last id handed out per collection, so that an id is never reused after a delete. */
+  lastIds: Record<string, number>;
+  users: UserPublic[];
+  // microtown:collections
+}
+
+/** Opens the data file, creating it on first start; a corrupt file stops here with a message naming it. */
+export function openUserStore(file: string): Promise<Store<UserData>> {
+  return openStore<UserData>(file, {
+    lastIds: {},
+    users: [],
+    // microtown:defaults
+  });
+}
