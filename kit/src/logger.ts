@@ -26,7 +26,9 @@ export function traceAndLog(logger: Logger): RequestHandler {
     if (!logger.isLevelEnabled('info')) return runWithTrace(trace, next);
     const started = performance.now();
     res.on('finish', () => {
-      logger.info(
+      // Health probes come every few seconds from the start script and the playground: not worth a line each.
+      const level = req.path === '/health' && res.statusCode === 200 ? 'debug' : 'info';
+      logger[level](
         {
           method: req.method,
           path: req.originalUrl,

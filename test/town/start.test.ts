@@ -1,0 +1,129 @@
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Child, spawnChild } from '../../kit/testing/child.js';
+import { readServices } from '../../scripts/services.js';
+import { makeTempDir } from './temp.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const running: Child[] = [];
+const blockers: Server[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((child) => child.stop('SIGKILL')));
+  for (const blocker of blockers.splice(0)) blocker.close();
+});
+
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/** An offset that moves every port of the town onto ports that are free right now. */
+async function freeOffset(ports: number[]): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const offset = 20_000 + Math.floor(Math.random() * 20_000);
+    if ((await Promise.all(ports.map((p) => canListen(p + offset)))).every(Boolean)) return offset;
+  }
+  throw new Error('no free range of ports for the town');
+}
+
+/** Processes of the town started by this test: their working folder is a service, their data in `dataDir`. */
+async function townProcesses(dataDir: string): Promise<{ pid: number; service: string }[]> {
+  const found: { pid: number; service: string }[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const environ = await readFile(`/proc/${entry}/environ`, 'utf8');
+      if (!environ.includes(`TOWN_DATA_DIR=${dataDir}`)) continue;
+      const cwd = await readlink(`/proc/${entry}/cwd`);
+      const service = /services\/([a-z0-9-]+)-service$/.exec(cwd)?.[1];
+      if (service) found.push({ pid: Number(entry), service });
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
+}
+
+async function health(url: string): Promise<number> {
+  try {
+    return (await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })).status;
+  } catch {
+    return 0;
+  }
+}
+
+async function startTown(block?: string) {
+  const services = await readServices(ROOT);
+  const offset = await freeOffset(services.map((s) => s.port));
+  const dataDir = await makeTempDir('start');
+  const urls = new Map(services.map((s) => [s.name, `http://127.0.0.1:${s.port + offset}`]));
+  if (block) {
+    const blocker = createServer();
+    const port = (services.find((s) => s.name === block)?.port ?? 0) + offset;
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    blockers.push(blocker);
+  }
+  const child = spawnChild(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: ROOT,
+    env: { TOWN_PORT_OFFSET: String(offset), TOWN_DATA_DIR: dataDir, FORCE_COLOR: '0' },
+  });
+  running.push(child);
+  await child.waitFor(/The town is up|Not answering \/health/, 30_000);
+  return { child, urls, dataDir, services };
+}
+
+describe('npm start', () => {
+  it('starts every service of services/, then prints one table of URLs', async () => {
+    const { child, urls, services } = await startTown();
+    for (const [name, url] of urls) {
+      expect(await health(url), name).toBe(200);
+      expect(child.output()).toMatch(
+        new RegExp(`${name}\\s+up\\s+${url.replaceAll('.', '\\.')}\\s+${url.replaceAll('.', '\\.')}/docs`),
+      );
+    }
+    expect(services.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['user', 'inventory', 'orders', 'notification']),
+    );
+    expect(child.output()).toMatch(/\[user\] user service listening/);
+  });
+
+  it('keeps the others running when one service crashes', async () => {
+    const { child, urls, dataDir } = await startTown();
+    const user = (await townProcesses(dataDir)).filter((p) => p.service === 'user');
+    expect(user.length).toBeGreaterThan(0);
+    for (const { pid } of user) process.kill(pid, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await health(urls.get('user') as string)).toBe(0);
+    for (const name of ['inventory', 'orders', 'notification'])
+      expect(await health(urls.get(name) as string), name).toBe(200);
+    expect(child.process.exitCode).toBeNull();
+  });
+
+  it('stops everything on Ctrl-C, leaving no process behind', async () => {
+    const { child, urls, dataDir } = await startTown();
+    expect((await townProcesses(dataDir)).length).toBeGreaterThanOrEqual(4);
+    // Ctrl-C in a terminal signals the whole foreground process group.
+    process.kill(-(child.process.pid as number), 'SIGINT');
+    await child.exited();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await townProcesses(dataDir)).toEqual([]);
+    for (const url of urls.values()) expect(await health(url)).toBe(0);
+  });
+
+  it('reports a port in use by the service name, in one line, and starts the rest', async () => {
+    const { child, urls } = await startTown('inventory');
+    const port = new URL(urls.get('inventory') as string).port;
+    await child.waitFor(/Not answering \/health: inventory/, 30_000);
+    expect(child.output()).toMatch(
+      new RegExp(`\\[inventory\\] inventory service: port ${port} on 127\\.0\\.0\\.1 is already in use`),
+    );
+    expect(child.output()).not.toMatch(/\n\s+at /);
+    for (const name of ['user', 'orders', 'notification'])
+      expect(await health(urls.get(name) as string), name).toBe(200);
+  });
+});
