@@ -43,7 +43,9 @@ export function alreadyImported(text: string, line: string): boolean {
   const wanted = importedNames(line);
   const present = importedNames(text);
   if (wanted.size === 0) return false;
-  return [...wanted].every(([module, names]) => [...names].every((name) => !name || present.get(module)?.has(name)));
+  return [...wanted].every(([module, names]) =>
+    [...names].every((name) => !name || present.get(module)?.has(name)),
+  );
 }
 
 /**
