@@ -8,7 +8,7 @@ export {
 } from './client.js';
 export { type ErrorItem, HTTPException, RequestValidationError } from './errors.js';
 export { createLogger, type Logger } from './logger.js';
-export type { HandlerInput, RouteOptions } from './route.js';
+export { type HandlerInput, type RouteOptions, validateInput } from './route.js';
 export { runServer, type ServerSetup } from './run-server.js';
 export { closeServer, PortInUseError, serve } from './serve.js';
 export { createService, type Service, type ServiceOptions } from './service.js';

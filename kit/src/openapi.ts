@@ -31,7 +31,7 @@ function responses(spec: RouteSpec): Record<string, ResponseConfig> {
   for (const [code, description] of Object.entries(spec.errors ?? {})) {
     out[code] = { description, content: json(HTTPError) };
   }
-  if (spec.params || spec.query || spec.body) {
+  if (spec.params || spec.query || spec.body || spec.headers) {
     out['422'] = { description: 'Validation Error', content: json(HTTPValidationError) };
   }
   return out;
@@ -54,6 +54,7 @@ export function buildOpenAPI(
       request: {
         ...(spec.params ? { params: spec.params } : {}),
         ...(spec.query ? { query: spec.query } : {}),
+        ...(spec.headers ? { headers: spec.headers } : {}),
         ...(spec.body ? { body: { required: true, content: json(spec.body) } } : {}),
       },
       responses: responses(spec),

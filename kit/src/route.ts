@@ -12,6 +12,7 @@ export interface RouteOptions<
   Q extends Obj | undefined,
   B extends z.ZodType | undefined,
   R,
+  H extends Obj | undefined = undefined,
 > {
   summary: string;
   description?: string;
@@ -20,6 +21,8 @@ export interface RouteOptions<
   params?: P;
   query?: Q;
   body?: B;
+  /** Request headers the route reads, lower-case names (`'idempotency-key'`). */
+  headers?: H;
   response?: z.ZodType<R>;
   /** Success status (200 by default; 201 for creation, 204 for no content). */
   status?: number;
@@ -28,7 +31,7 @@ export interface RouteOptions<
 }
 
 export interface RouteSpec
-  extends RouteOptions<Obj | undefined, Obj | undefined, z.ZodType | undefined, unknown> {
+  extends RouteOptions<Obj | undefined, Obj | undefined, z.ZodType | undefined, unknown, Obj | undefined> {
   method: Method;
   path: string;
   operationId: string;
@@ -37,18 +40,28 @@ export interface RouteSpec
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /** What a handler receives: validated, typed input, plus the raw request for the rare case that needs it. */
-export interface HandlerInput<P, Q, B> {
+export interface HandlerInput<P, Q, B, H = undefined> {
   params: Out<P>;
   query: Out<Q>;
   body: Out<B>;
+  headers: Out<H>;
   req: Request;
   res: Response;
 }
 
-export type Handler<P, Q, B, R> = (input: HandlerInput<P, Q, B>) => R | undefined | Promise<R | undefined>;
+export type Handler<P, Q, B, R, H = undefined> = (
+  input: HandlerInput<P, Q, B, H>,
+) => R | undefined | Promise<R | undefined>;
 
 function validate(where: Location, schema: z.ZodType | undefined, input: unknown): unknown {
-  if (!schema) return undefined;
+  return schema ? validateInput(where, schema, input) : undefined;
+}
+
+/**
+ * Parses `input` with `schema`, or throws the 422 that FastAPI would give, `loc` starting with `where`. Routes get
+ * this for free; a handler calls it only for input it assembles itself (say, from the query and the body together).
+ */
+export function validateInput<S extends z.ZodType>(where: Location, schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new RequestValidationError(toErrorItems(where, result.error.issues, input, schema));
@@ -63,10 +76,10 @@ export function defaultOperationId(method: Method, path: string): string {
 /** Express's `:name` for OpenAPI's `{name}`. */
 export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
-/** Wraps a typed handler into an Express handler that validates input and serialises the declared response. */
 /** A handler with its types erased, as the router stores it. */
-export type AnyHandler = Handler<z.ZodType, z.ZodType, z.ZodType, unknown>;
+export type AnyHandler = Handler<z.ZodType, z.ZodType, z.ZodType, unknown, z.ZodType>;
 
+/** Wraps a typed handler into an Express handler that validates input and serialises the declared response. */
 export function toExpressHandler(spec: RouteSpec, handler: AnyHandler): RequestHandler {
   const status = spec.status ?? 200;
   const send = (res: Response, result: unknown) => {
@@ -83,6 +96,7 @@ export function toExpressHandler(spec: RouteSpec, handler: AnyHandler): RequestH
       params: validate('path', spec.params, req.params),
       query: validate('query', spec.query, req.query),
       body: validate('body', spec.body, req.body),
+      headers: validate('header', spec.headers, req.headers),
       req,
       res,
     };

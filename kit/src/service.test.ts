@@ -3,8 +3,10 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createApp, type ThingsData } from '../example/app.js';
 import { closeServer, serve } from './serve.js';
+import { createService } from './service.js';
 import { openStore, type Store } from './store.js';
 
 let dir: string;
@@ -207,5 +209,34 @@ describe('tracing', () => {
     const fresh = await call('GET', '/health', undefined, { traceparent: 'garbage' });
     expect(fresh.headers.get('x-trace-id')).toMatch(/^[0-9a-f]{32}$/);
     expect(fresh.headers.get('x-trace-id')).not.toBe(traceId);
+  });
+});
+
+describe('declared headers', () => {
+  it('validates them with loc header, hands them typed to the handler and documents them', async () => {
+    const service = createService({ name: 'headers' });
+    service.post(
+      '/echo',
+      { summary: 'Echo a key', headers: z.object({ 'idempotency-key': z.string().max(8).optional() }) },
+      ({ headers }) => ({ key: headers['idempotency-key'] ?? null }),
+    );
+    const listening = await serve(service.app, 0);
+    try {
+      const send = (key?: string) =>
+        fetch(`${listening.url}/echo`, { method: 'POST', headers: key ? { 'Idempotency-Key': key } : {} });
+      expect(await (await send('abc')).json()).toEqual({ key: 'abc' });
+      expect(await (await send()).json()).toEqual({ key: null });
+      const tooLong = await send('x'.repeat(9));
+      expect(tooLong.status).toBe(422);
+      const { detail } = (await tooLong.json()) as { detail: unknown[] };
+      expect(detail[0]).toMatchObject({
+        type: 'string_too_long',
+        loc: ['header', 'idempotency-key'],
+      });
+      const parameters = service.openapi().paths?.['/echo']?.post?.parameters;
+      expect(parameters).toEqual([expect.objectContaining({ name: 'idempotency-key', in: 'header' })]);
+    } finally {
+      await closeServer(listening.server);
+    }
   });
 });

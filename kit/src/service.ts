@@ -32,10 +32,11 @@ type AddRoute = <
   Q extends Obj | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   R = unknown,
+  H extends Obj | undefined = undefined,
 >(
   path: string,
-  options: RouteOptions<P, Q, B, R>,
-  handler: Handler<P, Q, B, R>,
+  options: RouteOptions<P, Q, B, R, H>,
+  handler: Handler<P, Q, B, R, H>,
 ) => void;
 
 export interface Service {
