@@ -11,6 +11,7 @@ import {
   pascalCase,
   plural,
   snakeCase,
+  withArticle,
 } from './names.ts';
 
 describe('names', () => {
@@ -26,6 +27,16 @@ describe('names', () => {
     ['delivery-company', 'delivery-companies'],
   ])('plural(%s) = %s', (name, expected) => {
     expect(plural(name)).toBe(expected);
+  });
+
+  it.each([
+    ['item', 'an item'],
+    ['order', 'an order'],
+    ['parcel', 'a parcel'],
+    ['user', 'a user'],
+    ['umbrella', 'an umbrella'],
+  ])('withArticle(%s) = %s', (noun, expected) => {
+    expect(withArticle(noun)).toBe(expected);
   });
 
   it('spells a kebab name for each place it goes', () => {

@@ -87,6 +87,9 @@ export const snakeCase = (name: string) => words(name).join('_');
 /** shipping-label -> SHIPPING_LABEL */
 export const constantCase = (name: string) => snakeCase(name).toUpperCase();
 /** shipping-label -> Shipping label */
+/** `an item`, `a parcel`, `a user`, `an umbrella`: English's rule by sound, close enough for resource names. */
+export const withArticle = (noun: string) => `${/^(?:[aeio]|u[^aeiou]{2})/.test(noun) ? 'an' : 'a'} ${noun}`;
+
 export const sentenceCase = (name: string) => capital(words(name).join(' '));
 
 /** A TCP port for a new service: 1024-65535, not the playground's 4000. */

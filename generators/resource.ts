@@ -13,6 +13,7 @@ import {
   plural,
   sentenceCase,
   snakeCase,
+  withArticle,
 } from './names.ts';
 import { ask } from './prompts.ts';
 
@@ -168,6 +169,7 @@ export function resourceData(service: string, name: string, fields: ReturnType<t
     snake: snakeCase(name),
     snakePlural: snakeCase(path),
     title: name.replaceAll('-', ' '),
+    aTitle: withArticle(name.replaceAll('-', ' ')),
     Title: sentenceCase(name),
     titlePlural: path.replaceAll('-', ' '),
     fields,

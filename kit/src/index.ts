@@ -14,4 +14,11 @@ export { closeServer, PortInUseError, serve } from './serve.js';
 export { createService, type Service, type ServiceOptions } from './service.js';
 export { baseUrl, port, readSettings, SettingsError } from './settings.js';
 export { openStore, type Store, StoreError } from './store.js';
-export { currentTrace, outgoingTraceparent, runWithTrace, type TraceContext, traceFrom } from './trace.js';
+export {
+  currentTrace,
+  outgoingTraceparent,
+  resumeTrace,
+  runWithTrace,
+  type TraceContext,
+  traceFrom,
+} from './trace.js';

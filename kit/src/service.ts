@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { z } from 'zod';
 import { errorHandler, notFound } from './error-handler.js';
@@ -73,7 +73,13 @@ export function createService(options: ServiceOptions): Service {
   app.set('etag', false);
   app.use(traceAndLog(logger));
   // Like FastAPI, only routes that declare a body read one.
-  const readBody = express.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: isJsonBody });
+  const parseJson = express.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: isJsonBody });
+  // An empty body is no body, as in FastAPI (body-parser would make it `{}`): `POST /send?user_id=...` has none.
+  const readBody: RequestHandler = (req, res, next) =>
+    parseJson(req, res, (error?: unknown) => {
+      if (req.headers['content-length'] === '0') req.body = undefined;
+      next(error);
+    });
   // Routes first: they are what most requests are for.
   app.use(routes);
   app.get('/openapi.json', (_req, res) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type Client, createClient } from './client.js';
 import { closeServer, type Listening, serve } from './serve.js';
 import { createService } from './service.js';
+import { resumeTrace, runWithTrace } from './trace.js';
 
 const seen: { traceparent?: string; caller?: string }[] = [];
 let front: Listening;
@@ -64,5 +65,16 @@ describe('a trace across two kit services', () => {
     );
     const traces = seen.map((call) => call.traceparent?.split('-')[1]).sort();
     expect(traces).toEqual([ids[0], ids[0], ids[1], ids[1]]);
+  });
+});
+
+describe('a trace resumed later', () => {
+  it('continues a kept trace id in a call made outside any request, and refuses a malformed one', async () => {
+    const kept = '0af7651916cd43dd8448eb211c80319c';
+    seen.length = 0;
+    await runWithTrace(resumeTrace(kept), () => client.get('/echo'));
+    expect(seen[0]?.traceparent).toMatch(new RegExp(`^00-${kept}-[0-9a-f]{16}-01$`));
+    expect(resumeTrace('not-a-trace').traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(resumeTrace('0'.repeat(32)).traceId).not.toBe('0'.repeat(32));
   });
 });

@@ -17,8 +17,13 @@ const newSpanId = () => newTraceId().slice(16);
 /** Continues the caller's trace when `traceparent` is valid, or starts a new one. */
 export function traceFrom(traceparent: string | undefined): TraceContext {
   const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
-  const traceId = match?.[1] && !/^0+$/.test(match[1]) ? match[1] : newTraceId();
-  return { traceId, spanId: newSpanId() };
+  return resumeTrace(match?.[1]);
+}
+
+/** A new span of a trace whose id was kept (say, with a queued message), or a new trace if the id is not valid. */
+export function resumeTrace(traceId: string | undefined): TraceContext {
+  const valid = traceId !== undefined && /^[0-9a-f]{32}$/.test(traceId) && !/^0+$/.test(traceId);
+  return { traceId: valid ? traceId : newTraceId(), spanId: newSpanId() };
 }
 
 // Carrying the trace across awaits costs every request some speed (async hooks in Node 20), so a service pays for

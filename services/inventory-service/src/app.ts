@@ -1,5 +1,7 @@
 import { createService, type Logger, type Service, type Store } from '@microtown/kit';
 import { registerItems } from './routes/items.js';
+import { registerReservations } from './routes/reservations.js';
+import { registerStock } from './routes/stock.js';
 import type { InventoryData } from './store.js';
 
 /** What the app gets from outside besides its store: a client per service it calls. */
@@ -14,6 +16,8 @@ type Router = (service: Service, store: Store<InventoryData>, deps: Deps) => voi
 /** One router per resource (src/routes/); each adds its routes to the service. */
 const routers: Router[] = [
   registerItems,
+  registerStock,
+  registerReservations,
   // microtown:routers
 ];
 

@@ -9,8 +9,8 @@ export const Paging = z.object({
 /** Item: what a client sends to create one, what it may change, what it gets back. */
 export const ItemCreate = z
   .object({
-    name: z.string(),
-    stock: z.int(),
+    name: z.string().min(1).max(100),
+    stock: z.int().min(0),
   })
   .meta({ id: 'ItemCreate' });
 export const ItemUpdate = ItemCreate.partial().meta({ id: 'ItemUpdate' });
@@ -23,6 +23,30 @@ export const ItemsPublic = z
 export const ItemFilter = Paging.extend({
   name: z.string().optional(),
   stock: z.coerce.number().int().optional(),
+});
+
+/** What `GET /stock/{item_id}` answers, as the chapter's inventory does. */
+export const Stock = z.object({ available: z.int() }).meta({ id: 'Stock' });
+
+/** A reservation: stock set aside for one order, taken from the item at once. */
+export const ReservationCreate = z
+  .object({
+    order_id: z.string().min(1).max(64),
+    item_id: z.string().min(1).max(64),
+    quantity: z.int().min(1).max(1_000_000),
+  })
+  .meta({ id: 'ReservationCreate' });
+export const ReservationPublic = ReservationCreate.extend({
+  status: z.enum(['held', 'released']),
+  created_at: z.string(),
+}).meta({ id: 'ReservationPublic' });
+export type ReservationPublic = z.infer<typeof ReservationPublic>;
+export const ReservationsPublic = z
+  .object({ data: z.array(ReservationPublic), count: z.int() })
+  .meta({ id: 'ReservationsPublic' });
+export const ReservationFilter = Paging.extend({
+  item_id: z.string().optional(),
+  status: z.enum(['held', 'released']).optional(),
 });
 
 // microtown:schemas

@@ -1,19 +1,28 @@
 import { openStore, type Store } from '@microtown/kit';
-import type { ItemPublic } from './schemas.js';
+import type { ItemPublic, ReservationPublic } from './schemas.js';
 
 /** Everything the inventory service keeps, in its own JSON file: one collection per resource. */
 export interface InventoryData {
   /** The last id handed out per collection, so that an id is never reused after a delete. */
   lastIds: Record<string, number>;
   items: ItemPublic[];
+  reservations: ReservationPublic[];
   // microtown:collections
 }
 
-/** Opens the data file, creating it on first start; a corrupt file stops here with a message naming it. */
-export function openInventoryStore(file: string): Promise<Store<InventoryData>> {
+/**
+ * Opens the data file, creating it on first start (with `seed`'s records); a corrupt file stops here with a message
+ * naming it.
+ */
+export function openInventoryStore(
+  file: string,
+  seed: Partial<InventoryData> = {},
+): Promise<Store<InventoryData>> {
   return openStore<InventoryData>(file, {
     lastIds: {},
     items: [],
+    reservations: [],
     // microtown:defaults
+    ...seed,
   });
 }

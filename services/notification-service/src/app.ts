@@ -1,5 +1,6 @@
 import { createService, type Logger, type Service, type Store } from '@microtown/kit';
 import { registerNotifications } from './routes/notifications.js';
+import { registerSend } from './routes/send.js';
 import type { NotificationData } from './store.js';
 
 /** What the app gets from outside besides its store: a client per service it calls. */
@@ -13,6 +14,7 @@ type Router = (service: Service, store: Store<NotificationData>, deps: Deps) => 
 
 /** One router per resource (src/routes/); each adds its routes to the service. */
 const routers: Router[] = [
+  registerSend,
   registerNotifications,
   // microtown:routers
 ];

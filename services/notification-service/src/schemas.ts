@@ -6,17 +6,15 @@ export const Paging = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-/** Notification: what a client sends to create one, what it may change, what it gets back. */
-export const NotificationCreate = z
+/** A notification as it was sent: to whom, what, when. */
+export const NotificationPublic = z
   .object({
+    id: z.string(),
     user_id: z.string(),
     message: z.string(),
+    created_at: z.string(),
   })
-  .meta({ id: 'NotificationCreate' });
-export const NotificationUpdate = NotificationCreate.partial().meta({ id: 'NotificationUpdate' });
-export const NotificationPublic = NotificationCreate.extend({ id: z.string() }).meta({
-  id: 'NotificationPublic',
-});
+  .meta({ id: 'NotificationPublic' });
 export type NotificationPublic = z.infer<typeof NotificationPublic>;
 export const NotificationsPublic = z
   .object({ data: z.array(NotificationPublic), count: z.int() })
@@ -25,6 +23,26 @@ export const NotificationsPublic = z
 export const NotificationFilter = Paging.extend({
   user_id: z.string().optional(),
   message: z.string().optional(),
+});
+
+/** What `POST /send` needs, from a JSON body or from the chapter's query parameters; `msg` is the chapter's name. */
+export const Send = z
+  .object({
+    user_id: z.string().min(1).max(64),
+    message: z.string().min(1).max(1000),
+  })
+  .meta({ id: 'Send' });
+const SendFields = {
+  user_id: z.string().optional(),
+  message: z.string().optional(),
+  msg: z.string().optional(),
+};
+export const SendBody = z.object(SendFields).meta({ id: 'SendBody' });
+export const SendQuery = z.object(SendFields);
+export const SendHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
+/** The chapter's answer (`status`, `to`, `message`), plus the stored notification's id and time. */
+export const Sent = NotificationPublic.extend({ status: z.literal('sent'), to: z.string() }).meta({
+  id: 'Sent',
 });
 
 // microtown:schemas

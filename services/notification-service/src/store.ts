@@ -5,7 +5,7 @@ import type { NotificationPublic } from './schemas.js';
 export interface NotificationData {
   /** The last id handed out per collection, so that an id is never reused after a delete. */
   lastIds: Record<string, number>;
-  notifications: NotificationPublic[];
+  notifications: (NotificationPublic & { idempotency_key?: string })[];
   // microtown:collections
 }
 

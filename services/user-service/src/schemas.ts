@@ -9,8 +9,8 @@ export const Paging = z.object({
 /** User: what a client sends to create one, what it may change, what it gets back. */
 export const UserCreate = z
   .object({
-    name: z.string(),
-    email: z.email(),
+    name: z.string().min(1).max(100),
+    email: z.email().max(254),
   })
   .meta({ id: 'UserCreate' });
 export const UserUpdate = UserCreate.partial().meta({ id: 'UserUpdate' });

@@ -9,11 +9,15 @@ export interface UserData {
   // microtown:collections
 }
 
-/** Opens the data file, creating it on first start; a corrupt file stops here with a message naming it. */
-export function openUserStore(file: string): Promise<Store<UserData>> {
+/**
+ * Opens the data file, creating it on first start (with `seed`'s records); a corrupt file stops here with a message
+ * naming it.
+ */
+export function openUserStore(file: string, seed: Partial<UserData> = {}): Promise<Store<UserData>> {
   return openStore<UserData>(file, {
     lastIds: {},
     users: [],
     // microtown:defaults
+    ...seed,
   });
 }

@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => app.stop());
 
 describe('/items, over real HTTP', () => {
-  it('creates, reads, updates and deletes a item', async () => {
+  it('creates, reads, updates and deletes an item', async () => {
     const created = await app.call('POST', '/items', first);
     expect(created).toEqual({ status: 201, json: { ...first, id: expect.any(String) } });
     const path = `/items/${created.json.id}`;

@@ -6,13 +6,16 @@ const ItemPath = z.object({ item_id: z.string().max(64) });
 const tags = ['items'];
 const notFound = { 404: 'Item not found' };
 
+/** The item with this id, or a 404. */
+export function findItem(data: InventoryData, id: string) {
+  const item = data.items.find((candidate) => candidate.id === id);
+  if (!item) throw new HTTPException(404, 'Item not found');
+  return item;
+}
+
 /** CRUD for items at /items, kept in the service's own data file. */
 export function registerItems(service: Service, store: Store<InventoryData>): void {
-  const find = (id: string) => {
-    const item = store.data.items.find((candidate) => candidate.id === id);
-    if (!item) throw new HTTPException(404, 'Item not found');
-    return item;
-  };
+  const find = (id: string) => findItem(store.data, id);
 
   service.get(
     '/items',
@@ -31,7 +34,7 @@ export function registerItems(service: Service, store: Store<InventoryData>): vo
   service.get(
     '/items/{item_id}',
     {
-      summary: 'Read a item',
+      summary: 'Read an item',
       operationId: 'read_item',
       tags,
       params: ItemPath,
@@ -44,7 +47,7 @@ export function registerItems(service: Service, store: Store<InventoryData>): vo
   service.post(
     '/items',
     {
-      summary: 'Create a item',
+      summary: 'Create an item',
       operationId: 'create_item',
       tags,
       body: ItemCreate,
@@ -64,7 +67,7 @@ export function registerItems(service: Service, store: Store<InventoryData>): vo
   service.patch(
     '/items/{item_id}',
     {
-      summary: 'Update a item (only the fields sent)',
+      summary: 'Update an item (only the fields sent)',
       operationId: 'update_item',
       tags,
       params: ItemPath,
@@ -81,7 +84,7 @@ export function registerItems(service: Service, store: Store<InventoryData>): vo
   service.delete(
     '/items/{item_id}',
     {
-      summary: 'Delete a item',
+      summary: 'Delete an item',
       operationId: 'delete_item',
       tags,
       params: ItemPath,

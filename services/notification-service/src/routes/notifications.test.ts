@@ -2,68 +2,92 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test-app.js';
 
-const first = {
-  user_id: 'user_id 1',
-  message: 'message 1',
-};
-const second = {
-  user_id: 'user_id 2',
-  message: 'message 2',
-};
-
 let app: TestApp;
-
 beforeAll(async () => {
   app = await startTestApp();
 });
-
 afterAll(() => app.stop());
 
-describe('/notifications, over real HTTP', () => {
-  it('creates, reads, updates and deletes a notification', async () => {
-    const created = await app.call('POST', '/notifications', first);
-    expect(created).toEqual({ status: 201, json: { ...first, id: expect.any(String) } });
-    const path = `/notifications/${created.json.id}`;
-    expect(await app.call('GET', path)).toEqual({ status: 200, json: created.json });
-    const changed = { user_id: second.user_id };
-    expect(await app.call('PATCH', path, changed)).toEqual({
-      status: 200,
-      json: { ...created.json, ...changed },
+const send = (body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${app.url}/send`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, string> }));
+
+describe('/send and /notifications, over real HTTP', () => {
+  it("sends from a JSON body, as the chapter's orders posts it, and answers as the chapter does", async () => {
+    const sent = await send({ user_id: 'u1', msg: 'Order placed' });
+    expect(sent).toEqual({
+      status: 201,
+      json: {
+        id: expect.any(String),
+        status: 'sent',
+        to: 'u1',
+        user_id: 'u1',
+        message: 'Order placed',
+        created_at: expect.any(String),
+      },
     });
-    expect((await app.call('DELETE', path)).status).toBe(204);
-    expect(await app.call('GET', path)).toEqual({ status: 404, json: { detail: 'Notification not found' } });
+    expect(await app.call('GET', `/notifications/${sent.json.id}`)).toEqual({
+      status: 200,
+      json: { id: sent.json.id, user_id: 'u1', message: 'Order placed', created_at: sent.json.created_at },
+    });
   });
 
-  it('lists a page, and filters by a field', async () => {
-    await app.call('POST', '/notifications', first);
-    await app.call('POST', '/notifications', second);
-    const page = await app.call('GET', '/notifications?limit=1&offset=1');
-    expect(page.json).toEqual({ data: [expect.objectContaining(second)], count: 2 });
-    const query = new URLSearchParams({ user_id: String(first.user_id) });
-    const filtered = await app.call('GET', `/notifications?${query}`);
-    expect(filtered.json).toEqual({ data: [expect.objectContaining(first)], count: 1 });
+  it("sends from the chapter's query parameters too", async () => {
+    const sent = await app.call('POST', '/send?user_id=u2&msg=hello');
+    expect(sent).toMatchObject({ status: 201, json: { to: 'u2', message: 'hello' } });
+  });
+
+  it('delivers once per Idempotency-Key, however often it is retried', async () => {
+    const key = { 'Idempotency-Key': 'order-42' };
+    const first = await send({ user_id: 'u3', message: 'Order 42 confirmed' }, key);
+    const again = await send({ user_id: 'u3', message: 'Order 42 confirmed' }, key);
+    expect(again).toEqual(first);
+    expect((await app.call('GET', '/notifications?user_id=u3')).json.count).toBe(1);
+  });
+
+  it('lists what was sent to one user', async () => {
+    await send({ user_id: 'u4', message: 'one' });
+    await send({ user_id: 'u4', message: 'two' });
+    await send({ user_id: 'u5', message: 'other' });
+    const listed = await app.call('GET', '/notifications?user_id=u4');
+    expect(listed.json).toEqual({
+      data: [expect.objectContaining({ message: 'one' }), expect.objectContaining({ message: 'two' })],
+      count: 2,
+    });
+    expect((await app.call('GET', '/notifications?user_id=u4&limit=1&offset=1')).json.data).toEqual([
+      expect.objectContaining({ message: 'two' }),
+    ]);
+  });
+
+  it('has what it acknowledged on disk, the idempotency key with it', async () => {
+    const sent = await send({ user_id: 'u6', message: 'kept' }, { 'Idempotency-Key': 'disk-1' });
+    const onDisk = JSON.parse(await readFile(app.store.file, 'utf8'));
+    expect(onDisk.notifications).toContainEqual(
+      expect.objectContaining({ id: sent.json.id, idempotency_key: 'disk-1' }),
+    );
   });
 
   it.each([
-    ['POST', '/notifications', {}, 422],
-    ['POST', '/notifications', { ...first, user_id: 42 }, 422],
-    ['GET', '/notifications?limit=0', undefined, 422],
-    ['GET', '/notifications/999999', undefined, 404],
-    ['PATCH', '/notifications/999999', {}, 404],
-    ['DELETE', '/notifications/999999', undefined, 404],
-  ])('%s %s %j -> %i', async (method, path, body, status) => {
-    expect((await app.call(method, path, body)).status).toBe(status);
-  });
-
-  it('names the invalid field in a FastAPI-shaped 422', async () => {
-    const { status, json } = await app.call('POST', '/notifications', { ...first, user_id: 42 });
+    ['/send', { message: 'no one' }, ['body', 'user_id']],
+    ['/send', { user_id: 'u1' }, ['body', 'message']],
+    ['/send', { user_id: 'u1', message: '' }, ['body', 'message']],
+    ['/send', { user_id: 5, message: 'x' }, ['body', 'user_id']],
+    ['/send?msg=hello', undefined, ['query', 'user_id']],
+    ['/send', [], ['body']],
+  ])('POST %s %j -> 422 at %j', async (path, body, loc) => {
+    const { status, json } = await app.call('POST', path, body);
     expect(status).toBe(422);
-    expect(json.detail).toEqual([expect.objectContaining({ loc: ['body', 'user_id'] })]);
+    expect(json.detail[0].loc).toEqual(loc);
   });
 
-  it('has what it acknowledged on disk', async () => {
-    const created = await app.call('POST', '/notifications', first);
-    const onDisk = JSON.parse(await readFile(app.store.file, 'utf8'));
-    expect(onDisk.notifications).toContainEqual(created.json);
+  it.each([
+    ['GET', '/notifications/999999', 404],
+    ['GET', '/notifications?limit=0', 422],
+    ['DELETE', '/notifications/1', 404],
+  ])('%s %s -> %i', async (method, path, status) => {
+    expect((await app.call(method, path)).status).toBe(status);
   });
 });

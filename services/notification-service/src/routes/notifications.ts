@@ -1,29 +1,16 @@
 import { HTTPException, type Service, type Store, z } from '@microtown/kit';
-import {
-  NotificationCreate,
-  NotificationFilter,
-  NotificationPublic,
-  NotificationsPublic,
-  NotificationUpdate,
-} from '../schemas.js';
+import { NotificationFilter, NotificationPublic, NotificationsPublic } from '../schemas.js';
 import type { NotificationData } from '../store.js';
 
 const NotificationPath = z.object({ notification_id: z.string().max(64) });
 const tags = ['notifications'];
-const notFound = { 404: 'Notification not found' };
 
-/** CRUD for notifications at /notifications, kept in the service's own data file. */
+/** What was sent, at /notifications: read only, since a message once sent cannot be taken back. */
 export function registerNotifications(service: Service, store: Store<NotificationData>): void {
-  const find = (id: string) => {
-    const item = store.data.notifications.find((candidate) => candidate.id === id);
-    if (!item) throw new HTTPException(404, 'Notification not found');
-    return item;
-  };
-
   service.get(
     '/notifications',
     {
-      summary: 'List notifications',
+      summary: 'List sent notifications (`?user_id=` for one user)',
       operationId: 'list_notifications',
       tags,
       query: NotificationFilter,
@@ -43,68 +30,17 @@ export function registerNotifications(service: Service, store: Store<Notificatio
   service.get(
     '/notifications/{notification_id}',
     {
-      summary: 'Read a notification',
+      summary: 'Read a sent notification',
       operationId: 'read_notification',
       tags,
       params: NotificationPath,
       response: NotificationPublic,
-      errors: notFound,
+      errors: { 404: 'Notification not found' },
     },
-    ({ params }) => find(params.notification_id),
-  );
-
-  service.post(
-    '/notifications',
-    {
-      summary: 'Create a notification',
-      operationId: 'create_notification',
-      tags,
-      body: NotificationCreate,
-      response: NotificationPublic,
-      status: 201,
-    },
-    ({ body }) =>
-      store.update((data) => {
-        const id = (data.lastIds.notifications ?? 0) + 1;
-        data.lastIds.notifications = id;
-        const item = { ...body, id: String(id) };
-        data.notifications.push(item);
-        return item;
-      }),
-  );
-
-  service.patch(
-    '/notifications/{notification_id}',
-    {
-      summary: 'Update a notification (only the fields sent)',
-      operationId: 'update_notification',
-      tags,
-      params: NotificationPath,
-      body: NotificationUpdate,
-      response: NotificationPublic,
-      errors: notFound,
-    },
-    ({ params, body }) => {
-      const item = find(params.notification_id);
-      return store.update(() => Object.assign(item, body));
-    },
-  );
-
-  service.delete(
-    '/notifications/{notification_id}',
-    {
-      summary: 'Delete a notification',
-      operationId: 'delete_notification',
-      tags,
-      params: NotificationPath,
-      status: 204,
-      errors: notFound,
-    },
-    async ({ params }) => {
-      const item = find(params.notification_id);
-      await store.update((data) => {
-        data.notifications.splice(data.notifications.indexOf(item), 1);
-      });
+    ({ params }) => {
+      const found = store.data.notifications.find((n) => n.id === params.notification_id);
+      if (!found) throw new HTTPException(404, 'Notification not found');
+      return found;
     },
   );
 }

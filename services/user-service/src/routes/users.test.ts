@@ -47,6 +47,9 @@ describe('/users, over real HTTP', () => {
   it.each([
     ['POST', '/users', {}, 422],
     ['POST', '/users', { ...first, name: 42 }, 422],
+    ['POST', '/users', { ...first, name: '' }, 422],
+    ['POST', '/users', { ...first, name: 'x'.repeat(101) }, 422],
+    ['POST', '/users', { ...first, email: 'not-an-email' }, 422],
     ['GET', '/users?limit=0', undefined, 422],
     ['GET', '/users/999999', undefined, 404],
     ['PATCH', '/users/999999', {}, 404],
