@@ -1,0 +1,94 @@
+import { createService, HTTPException, type Logger } from '@microtown/kit';
+import type { Events } from './events.js';
+import type { Graph } from './graph.js';
+import type { Monitor } from './monitor.js';
+import type { Recorder } from './recorder.js';
+import { CallFilter, CallsPublic, GraphPublic, ServicesPublic, SwitchPath, SwitchState } from './schemas.js';
+import type { Switches } from './switches.js';
+
+export interface ApiDeps {
+  recorder: Recorder;
+  switches: Switches;
+  monitor: Monitor;
+  events: Events;
+  graph: () => Graph;
+  logger?: Logger;
+}
+
+const tags = ['playground'];
+
+/** The page's JSON API under /api, with /openapi.json and /docs like every service of the town. */
+export function createApi({ recorder, switches, monitor, events, graph, logger }: ApiDeps) {
+  const api = createService({
+    name: 'playground',
+    description: 'What the playground saw: the call graph, the calls, the services and their switches.',
+    logger,
+  });
+
+  api.get(
+    '/api/graph',
+    { summary: 'Expected and observed call graph', operationId: 'read_graph', tags, response: GraphPublic },
+    () => graph(),
+  );
+
+  api.get(
+    '/api/calls',
+    {
+      summary: 'Recorded calls, oldest first',
+      operationId: 'list_calls',
+      tags,
+      query: CallFilter,
+      response: CallsPublic,
+    },
+    ({ query }) => {
+      const { limit, ...filter } = query;
+      const matches = recorder.calls(filter);
+      return { data: matches.slice(-limit), count: matches.length };
+    },
+  );
+
+  api.delete(
+    '/api/calls',
+    { summary: 'Forget every recorded call', operationId: 'clear_calls', tags, status: 204 },
+    () => {
+      recorder.clear();
+    },
+  );
+
+  api.get(
+    '/api/services',
+    {
+      summary: 'Health, port, records and switch of each service',
+      operationId: 'list_services',
+      tags,
+      response: ServicesPublic,
+    },
+    async () => {
+      const data = await monitor.states();
+      return { data, count: data.length };
+    },
+  );
+
+  api.put(
+    '/api/switches/{service}',
+    {
+      summary: 'Switch a service down, slow or back to normal',
+      operationId: 'set_switch',
+      tags,
+      params: SwitchPath,
+      body: SwitchState,
+      response: SwitchState,
+      errors: { 404: 'No such service in this town' },
+    },
+    async ({ params, body }) => {
+      if (!switches.has(params.service)) {
+        throw new HTTPException(404, `No service ${params.service} in this town`);
+      }
+      switches.set(params.service, body);
+      await events.servicesChanged();
+      return switches.get(params.service);
+    },
+  );
+
+  return api;
+}

@@ -1,0 +1,84 @@
+import type { Request, Response } from 'express';
+import type { Graph } from './graph.js';
+import type { Monitor } from './monitor.js';
+import type { Call, Recorder } from './recorder.js';
+
+export interface Events {
+  /** `GET /api/events`: server-sent events `services`, `graph` and `calls`. */
+  stream(req: Request, res: Response): Promise<void>;
+  /** Sends the services' states now (a switch changed). */
+  servicesChanged(): Promise<void>;
+  close(): void;
+}
+
+export interface EventsOptions {
+  recorder: Recorder;
+  monitor: Monitor;
+  graph: () => Graph;
+  /** New calls are sent in batches, at most one per this many milliseconds. */
+  batchMs?: number;
+}
+
+const MAX_BATCH = 500;
+
+/** Live updates for the page: calls in batches (a busy town must not flood the browser), health as probed. */
+export function createEvents({ recorder, monitor, graph, batchMs = 150 }: EventsOptions): Events {
+  const clients = new Set<Response>();
+  let pending: Call[] = [];
+  let flushing: NodeJS.Timeout | undefined;
+
+  const send = (res: Response, event: string, data: unknown) => {
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  const broadcast = (event: string, data: unknown) => {
+    for (const res of clients) send(res, event, data);
+  };
+
+  const flush = () => {
+    flushing = undefined;
+    const calls = pending;
+    pending = [];
+    broadcast('calls', calls);
+    broadcast('graph', graph());
+  };
+  recorder.subscribe((call) => {
+    if (clients.size === 0) return;
+    if (pending.length < MAX_BATCH) pending.push(call);
+    flushing ??= setTimeout(flush, batchMs);
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const res of clients) res.write(': keep-alive\n\n');
+  }, 15_000);
+  heartbeat.unref();
+
+  return {
+    async stream(req, res) {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
+      res.write('retry: 1000\n\n');
+      send(res, 'graph', graph());
+      const known = await monitor.states(Number.POSITIVE_INFINITY);
+      if (known.length > 0) send(res, 'services', known);
+      clients.add(res);
+      const unwatch = monitor.watch((states) => send(res, 'services', states));
+      req.on('close', () => {
+        clients.delete(res);
+        unwatch();
+      });
+    },
+    async servicesChanged() {
+      const states = await monitor.states(Number.POSITIVE_INFINITY);
+      if (states.length > 0) broadcast('services', states);
+    },
+    close() {
+      clearInterval(heartbeat);
+      clearTimeout(flushing);
+      for (const res of clients) res.end();
+      clients.clear();
+    },
+  };
+}

@@ -1,0 +1,246 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../kit/testing/child.js';
+import { listen } from './listen.js';
+import { type Playground, startPlayground } from './start-playground.js';
+import { type FakeService, startFakeService } from './testing/fake-service.js';
+import { rawRequest } from './testing/raw-request.js';
+import { readJson } from './testing/read-json.js';
+
+let user: FakeService;
+let orders: FakeService;
+let playground: Playground;
+let closedUrl: string;
+
+/** A port that refuses connections: listened on once, then closed. */
+async function closedPort(): Promise<string> {
+  const server = createServer();
+  const port = await listen(server as never, 0, '127.0.0.1');
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+beforeAll(async () => {
+  user = await startFakeService('user');
+  orders = await startFakeService('orders');
+  closedUrl = await closedPort();
+  playground = await startPlayground({
+    port: 0,
+    page: false,
+    timeoutMs: 500,
+    services: [
+      { name: 'user', url: user.url },
+      { name: 'orders', url: orders.url, calls: ['user'] },
+      { name: 'gone', url: closedUrl },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await playground?.close();
+  await user?.close();
+  await orders?.close();
+});
+
+beforeEach(() => {
+  playground.recorder.clear();
+  for (const name of ['user', 'orders', 'gone']) playground.switches.set(name, { mode: 'normal' });
+});
+
+describe('/svc/<service>/...', () => {
+  it('passes method, path, query and headers to the named service, and its answer back', async () => {
+    const response = await fetch(`${playground.url}/svc/user/users/u1?expand=1&x=%20y`, {
+      headers: { 'x-custom': 'kept' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-echo')).toBe('yes');
+    const seen = await readJson(response);
+    expect(seen).toMatchObject({ method: 'GET', url: '/users/u1?expand=1&x=%20y' });
+    expect(seen.headers['x-custom']).toBe('kept');
+    expect(seen.headers.host).toBe(new URL(user.url).host);
+  });
+
+  it('maps /svc/user and /svc/user/ to the service root', async () => {
+    expect((await readJson(await fetch(`${playground.url}/svc/user`))).url).toBe('/');
+    expect((await readJson(await fetch(`${playground.url}/svc/user/?a=1`))).url).toBe('/?a=1');
+  });
+
+  it.each([['POST'], ['PUT'], ['PATCH'], ['DELETE']])(
+    'keeps a %s body intact, byte for byte',
+    async (method) => {
+      const body = randomBytes(300_000);
+      const response = await fetch(`${playground.url}/svc/orders/orders`, {
+        method,
+        body,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+      const seen = await readJson(response);
+      expect(seen).toMatchObject({
+        method,
+        bytes: body.length,
+        sha256: createHash('sha256').update(body).digest('hex'),
+      });
+    },
+  );
+
+  it('keeps a JSON body and the status the service chose', async () => {
+    const body = JSON.stringify({ user_id: 'u1', item_id: 'item1', note: 'é ✓' });
+    const response = await fetch(`${playground.url}/svc/orders/created`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(201);
+    expect((await readJson(response)).sha256).toBe(createHash('sha256').update(body).digest('hex'));
+  });
+
+  it('reuses connections to a service (keep-alive)', async () => {
+    const before = user.connections();
+    for (let i = 0; i < 20; i++) await (await fetch(`${playground.url}/svc/user/users/u1`)).text();
+    expect(user.connections() - before).toBeLessThanOrEqual(2);
+  });
+
+  it.each([
+    '/svc/unknown/users',
+    '/svc/%2e%2e/',
+    '/svc/%2E%2E/etc/passwd',
+    '/svc/user%2F..',
+    '/svc/user%2f../orders',
+    '/svc/..',
+    '/svc/./user/x',
+    '/svc/user/../orders/x',
+    '/svc/user/%2e%2e/orders',
+    '/svc/user/.%2E/x',
+    '/svc/user/a%2Fb',
+    '/svc/user/a%5cb',
+    '/svc/user//evil.example/x',
+    '/svc/USER/users',
+    '/svc/user@evil.example/x',
+    '/svc/evil.example/x',
+    '/svc/127.0.0.1:22/',
+    '/svc/http://evil.example/',
+    '/svc/http:%2F%2Fevil.example/',
+    '/svc/constructor/x',
+    '/svc/__proto__/x',
+    '/svc/',
+    '/svc',
+    'http://evil.example/svc/user/users',
+    `http://127.0.0.1/svc/user/users`,
+    '*',
+  ])('refuses %s with 404 and a detail, reaching no service', async (target) => {
+    const before = user.seen.length + orders.seen.length;
+    const response = await rawRequest(playground.url, target);
+    expect(response.status).toBe(404);
+    expect(response.json()).toEqual({ detail: expect.any(String) });
+    expect(user.seen.length + orders.seen.length).toBe(before);
+  });
+
+  it('answers 503 with a detail when nothing listens at the service URL', async () => {
+    const response = await fetch(`${playground.url}/svc/gone/users`);
+    expect(response.status).toBe(503);
+    expect(await readJson(response)).toEqual({
+      detail: `gone unavailable (nothing answers at ${closedUrl})`,
+    });
+  });
+
+  it('answers 502 when the service drops the connection, 504 when it does not answer in time', async () => {
+    const reset = await fetch(`${playground.url}/svc/user/reset`);
+    expect(reset.status).toBe(502);
+    expect((await readJson(reset)).detail).toMatch(/^user closed the connection without an answer/);
+    const slow = await fetch(`${playground.url}/svc/user/slow`);
+    expect(slow.status).toBe(504);
+    expect(await readJson(slow)).toEqual({ detail: 'user did not answer within 0.5 s' });
+  });
+});
+
+describe('switches', () => {
+  it('down: the proxy answers 503 itself and the service sees nothing', async () => {
+    playground.switches.set('user', { mode: 'down' });
+    const before = user.seen.length;
+    const response = await fetch(`${playground.url}/svc/user/users/u1`);
+    expect(response.status).toBe(503);
+    expect(await readJson(response)).toEqual({ detail: 'user unavailable (switched off in the playground)' });
+    expect(user.seen.length).toBe(before);
+    expect(playground.recorder.calls()).toEqual([expect.objectContaining({ callee: 'user', status: 503 })]);
+  });
+
+  it('slow: the call still arrives, after the delay', async () => {
+    playground.switches.set('user', { mode: 'slow', delay_ms: 300 });
+    const response = await fetch(`${playground.url}/svc/user/users/u1`, { method: 'POST', body: '{"a":1}' });
+    expect(response.status).toBe(200);
+    expect((await readJson(response)).bytes).toBe(7);
+    const [call] = playground.recorder.calls();
+    expect(call?.duration_ms).toBeGreaterThanOrEqual(300);
+  });
+
+  it('normal again: calls pass', async () => {
+    playground.switches.set('user', { mode: 'down' });
+    playground.switches.set('user', { mode: 'normal' });
+    expect((await fetch(`${playground.url}/svc/user/users/u1`)).status).toBe(200);
+  });
+});
+
+describe('recording', () => {
+  it('records caller, callee, method, path, status, duration and the trace id of each call', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    await fetch(`${playground.url}/svc/user/users/u1?x=1`, {
+      headers: { 'x-caller': 'orders', traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+    });
+    const [call] = playground.recorder.calls();
+    expect(call).toEqual({
+      id: expect.any(Number),
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      started_ms: expect.any(Number),
+      caller: 'orders',
+      callee: 'user',
+      method: 'GET',
+      path: '/users/u1?x=1',
+      status: 200,
+      duration_ms: expect.any(Number),
+      trace_id: traceId,
+    });
+  });
+
+  it("takes the trace id from the answer's x-trace-id when the caller sent none; no x-caller is null", async () => {
+    await fetch(`${playground.url}/svc/orders/orders`, { method: 'POST', body: '{}' });
+    expect(playground.recorder.calls()).toEqual([
+      expect.objectContaining({ caller: null, callee: 'orders', trace_id: 'ab'.repeat(16) }),
+    ]);
+  });
+
+  it('keeps a caller name only if it is a service name', async () => {
+    await fetch(`${playground.url}/svc/user/x`, { headers: { 'x-caller': '<script>' } });
+    expect(playground.recorder.calls()[0]?.caller).toBeNull();
+  });
+
+  it('records failed calls with their status', async () => {
+    await fetch(`${playground.url}/svc/gone/x`, { headers: { 'x-caller': 'orders' } });
+    expect(playground.graph().observed).toEqual([
+      { from: 'orders', to: 'gone', count: 1, errors: 1, p50_ms: expect.any(Number) },
+    ]);
+  });
+
+  it('does not record refused requests', async () => {
+    await rawRequest(playground.url, '/svc/%2e%2e/');
+    expect(playground.recorder.calls()).toEqual([]);
+  });
+});
+
+describe('a service URL that points back at the playground', () => {
+  it('is caught as a loop: 508, not an endless chain of requests', async () => {
+    const port = await freePort();
+    const self = await startPlayground({
+      port,
+      page: false,
+      services: [{ name: 'user', url: `http://127.0.0.1:${port}/svc/user` }],
+    });
+    try {
+      const response = await fetch(`${self.url}/svc/user/users/u1`);
+      expect(response.status).toBe(508);
+      expect((await readJson(response)).detail).toMatch(/points back at the playground/);
+    } finally {
+      await self.close();
+    }
+  });
+});

@@ -1,0 +1,127 @@
+import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import {
+  createProxyMiddleware,
+  debugProxyErrorsPlugin,
+  proxyEventsPlugin,
+  type RequestHandler,
+} from 'http-proxy-middleware';
+import { answer } from './answer.js';
+import { parseProxyPath, SERVICE_NAME } from './parse-proxy-path.js';
+import type { Recorder } from './recorder.js';
+import type { Registry, Service } from './registry.js';
+import type { Switches } from './switches.js';
+
+export interface ProxyOptions {
+  registry: Registry;
+  recorder: Recorder;
+  switches: Switches;
+  /** How long a service may take to answer before the proxy gives up with 504. */
+  timeoutMs?: number;
+}
+
+export interface Proxy {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  close(): void;
+}
+
+/** Marks requests the playground sends, so a service URL that points back at the playground is caught. */
+const VIA = '1.1 microtown-playground';
+const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/** `/svc/<service>/...` to the services of the registry, and nowhere else; every call is recorded. */
+export function createProxy({ registry, recorder, switches, timeoutMs = 10_000 }: ProxyOptions): Proxy {
+  // One pool of kept-alive connections per service: http-proxy-middleware 3 opens one per request without it.
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+  const timedOut = new WeakSet<IncomingMessage>();
+  const names = [...registry.keys()].join(', ') || 'none yet';
+  const notFound = `Not Found: /svc/<service>/<path> reaches only the town's services (${names})`;
+
+  const failed = (service: Service, error: Error & { code?: string }, req: IncomingMessage) => {
+    if (timedOut.has(req))
+      return [504, `${service.name} did not answer within ${timeoutMs / 1000} s`] as const;
+    if (UNREACHABLE.has(error.code ?? '')) {
+      return [503, `${service.name} unavailable (nothing answers at ${service.url})`] as const;
+    }
+    return [
+      502,
+      `${service.name} closed the connection without an answer (${error.code ?? error.message})`,
+    ] as const;
+  };
+
+  const proxies = new Map<string, RequestHandler>();
+  for (const service of registry.values()) {
+    proxies.set(
+      service.name,
+      createProxyMiddleware<IncomingMessage, ServerResponse>({
+        target: service.url,
+        changeOrigin: true,
+        agent: service.url.startsWith('https:') ? httpsAgent : agent,
+        proxyTimeout: timeoutMs,
+        // The default plugins answer errors in plain text; these two keep the crash guard and the `on` handlers.
+        ejectPlugins: true,
+        plugins: [debugProxyErrorsPlugin, proxyEventsPlugin],
+        on: {
+          proxyReq: (proxyReq, req) => {
+            proxyReq.setHeader('via', VIA);
+            proxyReq.once('timeout', () => timedOut.add(req));
+          },
+          error: (error, req, res) => {
+            if (!('writeHead' in res)) return;
+            const [status, detail] = failed(service, error, req);
+            answer(res, status, detail);
+          },
+        },
+      }),
+    );
+  }
+
+  const forward = (req: IncomingMessage, res: ServerResponse, service: Service) => {
+    if (req.destroyed) return;
+    proxies.get(service.name)?.(req, res);
+  };
+
+  return {
+    handle(req, res) {
+      const target = parseProxyPath(req.url);
+      const service = target && registry.get(target.service);
+      if (!target || !service) return answer(res, 404, notFound);
+      if (String(req.headers.via ?? '').includes('microtown-playground')) {
+        return answer(res, 508, `${service.name}'s URL ${service.url} points back at the playground`);
+      }
+
+      const started = performance.now();
+      const caller = String(req.headers['x-caller'] ?? '');
+      const traceparent = TRACEPARENT.exec(String(req.headers.traceparent ?? ''))?.[1];
+      res.once('close', () => {
+        const traceId = traceparent ?? String(res.getHeader('x-trace-id') ?? '');
+        recorder.record({
+          time: new Date(performance.timeOrigin + started).toISOString(),
+          started_ms: Math.round((performance.timeOrigin + started) * 1000) / 1000,
+          caller: caller.length <= 40 && SERVICE_NAME.test(caller) ? caller : null,
+          callee: service.name,
+          method: req.method ?? 'GET',
+          path: target.path.slice(0, 300),
+          status: res.headersSent ? res.statusCode : 0,
+          duration_ms: Math.round((performance.now() - started) * 100) / 100,
+          trace_id: TRACE_ID.test(traceId) ? traceId : null,
+        });
+      });
+
+      const state = switches.get(service.name);
+      if (state.mode === 'down') {
+        return answer(res, 503, `${service.name} unavailable (switched off in the playground)`);
+      }
+      req.url = target.path;
+      if (state.mode === 'slow') setTimeout(forward, state.delay_ms, req, res, service);
+      else forward(req, res, service);
+    },
+    close() {
+      agent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}

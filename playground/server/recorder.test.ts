@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { type Call, createRecorder } from './recorder.js';
+
+const fields = (over: Partial<Call> = {}): Omit<Call, 'id'> => ({
+  time: new Date().toISOString(),
+  started_ms: Date.now(),
+  caller: 'orders',
+  callee: 'user',
+  method: 'GET',
+  path: '/users/u1',
+  status: 200,
+  duration_ms: 1,
+  trace_id: null,
+  ...over,
+});
+
+describe('createRecorder', () => {
+  it('keeps the last maxCalls calls, oldest first, but counts every call on its edge', () => {
+    const recorder = createRecorder({ maxCalls: 3 });
+    for (let i = 1; i <= 7; i++) recorder.record(fields({ path: `/${i}` }));
+    expect(recorder.calls().map((c) => c.path)).toEqual(['/5', '/6', '/7']);
+    expect(recorder.calls({ limit: 2 }).map((c) => c.id)).toEqual([6, 7]);
+    expect(recorder.edges()).toEqual([{ from: 'orders', to: 'user', count: 7, errors: 0, p50_ms: 1 }]);
+  });
+
+  it('takes p50 over the recent durations and counts 5xx and unanswered calls as errors', () => {
+    const recorder = createRecorder({ window: 4 });
+    for (const [duration_ms, status] of [
+      [100, 200],
+      [1, 503],
+      [2, 200],
+      [3, 0],
+      [4, 404],
+    ])
+      recorder.record(fields({ duration_ms, status }));
+    expect(recorder.edges()).toEqual([{ from: 'orders', to: 'user', count: 5, errors: 2, p50_ms: 2.5 }]);
+  });
+
+  it('bounds the number of edges a stray x-caller can create', () => {
+    const recorder = createRecorder({ maxEdges: 2 });
+    for (const caller of ['a', 'b', 'c', 'a']) recorder.record(fields({ caller }));
+    expect(recorder.edges().map((e) => [e.from, e.count])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
+    expect(recorder.calls()).toHaveLength(4);
+  });
+
+  it('tells subscribers of each call until they unsubscribe', () => {
+    const recorder = createRecorder();
+    const seen: number[] = [];
+    const unsubscribe = recorder.subscribe((call) => seen.push(call.id));
+    recorder.record(fields());
+    unsubscribe();
+    recorder.record(fields());
+    expect(seen).toEqual([1]);
+  });
+});

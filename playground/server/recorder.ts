@@ -1,0 +1,137 @@
+/** One call that passed through the proxy. */
+export interface Call {
+  /** Increases by one per call, from 1. */
+  id: number;
+  /** When the request arrived, ISO 8601. */
+  time: string;
+  /** Epoch milliseconds with sub-millisecond precision, for ordering and timelines. */
+  started_ms: number;
+  /** From `x-caller`; `null` for a call from outside the town (the page's console, curl). */
+  caller: string | null;
+  callee: string;
+  method: string;
+  path: string;
+  /** The answer's status; 0 when the client went away before one was sent. */
+  status: number;
+  duration_ms: number;
+  /** From `traceparent`, else from the answer's `x-trace-id`. */
+  trace_id: string | null;
+}
+
+export interface EdgeStats {
+  from: string;
+  to: string;
+  count: number;
+  /** Calls answered 5xx (the proxy's 502/503/504 included) or not answered. */
+  errors: number;
+  p50_ms: number;
+}
+
+export interface CallQuery {
+  trace_id?: string;
+  caller?: string;
+  callee?: string;
+  /** The most recent `limit` matches, oldest first. */
+  limit?: number;
+}
+
+export interface Recorder {
+  record(call: Omit<Call, 'id'>): Call;
+  calls(query?: CallQuery): Call[];
+  edges(): EdgeStats[];
+  clear(): void;
+  /** Called after each call is recorded; returns a function that unsubscribes. */
+  subscribe(listener: (call: Call) => void): () => void;
+}
+
+export interface RecorderOptions {
+  /** Calls kept in memory; the oldest go first. */
+  maxCalls?: number;
+  /** Distinct caller -> callee edges kept (a stray `x-caller` cannot grow memory without bound). */
+  maxEdges?: number;
+  /** Durations kept per edge for its p50. */
+  window?: number;
+}
+
+interface Edge {
+  from: string;
+  to: string;
+  count: number;
+  errors: number;
+  durations: number[];
+  next: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const value = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return Math.round(value * 100) / 100;
+};
+
+/** Every call the proxy sees, bounded in memory, with running statistics per caller -> callee edge. */
+export function createRecorder(options: RecorderOptions = {}): Recorder {
+  const { maxCalls = 5000, maxEdges = 256, window = 512 } = options;
+  let ring: Call[] = [];
+  let start = 0;
+  let nextId = 1;
+  const edges = new Map<string, Edge>();
+  const listeners = new Set<(call: Call) => void>();
+
+  const count = (call: Call) => {
+    if (call.caller === null) return;
+    const key = `${call.caller} ${call.callee}`;
+    let edge = edges.get(key);
+    if (!edge) {
+      if (edges.size >= maxEdges) return;
+      edge = { from: call.caller, to: call.callee, count: 0, errors: 0, durations: [], next: 0 };
+      edges.set(key, edge);
+    }
+    edge.count++;
+    if (call.status === 0 || call.status >= 500) edge.errors++;
+    edge.durations[edge.next] = call.duration_ms;
+    edge.next = (edge.next + 1) % window;
+  };
+
+  return {
+    record(fields) {
+      const call = { id: nextId++, ...fields };
+      if (ring.length < maxCalls) ring.push(call);
+      else {
+        ring[start] = call;
+        start = (start + 1) % maxCalls;
+      }
+      count(call);
+      for (const listener of listeners) listener(call);
+      return call;
+    },
+    calls(query = {}) {
+      const ordered = start === 0 ? ring : [...ring.slice(start), ...ring.slice(0, start)];
+      const matches = ordered.filter(
+        (c) =>
+          (query.trace_id === undefined || c.trace_id === query.trace_id) &&
+          (query.caller === undefined || c.caller === query.caller) &&
+          (query.callee === undefined || c.callee === query.callee),
+      );
+      return query.limit === undefined ? matches : matches.slice(-query.limit);
+    },
+    edges() {
+      return [...edges.values()].map(({ from, to, count, errors, durations }) => ({
+        from,
+        to,
+        count,
+        errors,
+        p50_ms: median(durations),
+      }));
+    },
+    clear() {
+      ring = [];
+      start = 0;
+      edges.clear();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

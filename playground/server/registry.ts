@@ -1,0 +1,46 @@
+import { SERVICE_NAME } from './parse-proxy-path.js';
+
+/** A service the playground may reach, and what it knows of it from its manifest. */
+export interface ServiceTarget {
+  name: string;
+  /** Where the service really listens, e.g. `http://127.0.0.1:4001` (a path prefix is kept). */
+  url: string;
+  /** The services it is expected to call (the manifest's `calls`). */
+  calls?: string[];
+  /** Its resources' list routes, e.g. `['users']` for `GET /users?limit=1` -> `count`. */
+  lists?: string[];
+}
+
+export interface Service extends Required<ServiceTarget> {
+  port: number;
+}
+
+export type Registry = ReadonlyMap<string, Service>;
+
+/** Checks the targets once, at start: only these names are ever proxied. */
+export function createRegistry(targets: ServiceTarget[]): Registry {
+  const registry = new Map<string, Service>();
+  for (const target of targets) {
+    if (!SERVICE_NAME.test(target.name)) {
+      throw new Error(
+        `playground: service name ${JSON.stringify(target.name)} is not lower kebab-case, e.g. user`,
+      );
+    }
+    if (registry.has(target.name)) throw new Error(`playground: service ${target.name} is listed twice`);
+    const url = URL.canParse(target.url) ? new URL(target.url) : undefined;
+    if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
+      throw new Error(
+        `playground: invalid URL for ${target.name}: ${JSON.stringify(target.url)}; expected e.g. http://127.0.0.1:4001`,
+      );
+    }
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    registry.set(target.name, {
+      name: target.name,
+      url: `${url.origin}${url.pathname.replace(/\/+$/, '')}`,
+      port,
+      calls: target.calls ?? [],
+      lists: target.lists ?? [],
+    });
+  }
+  return registry;
+}

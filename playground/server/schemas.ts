@@ -1,0 +1,67 @@
+import { z } from '@microtown/kit';
+
+export const SwitchState = z
+  .discriminatedUnion('mode', [
+    z.object({ mode: z.literal('normal') }),
+    z.object({ mode: z.literal('slow'), delay_ms: z.int().min(1).max(30_000).default(1000) }),
+    z.object({ mode: z.literal('down') }),
+  ])
+  .meta({ id: 'Switch', description: 'down: the proxy answers 503; slow: it waits delay_ms first; normal.' });
+
+export const SwitchPath = z.object({ service: z.string().max(64) });
+
+export const Edge = z.object({ from: z.string(), to: z.string() }).meta({ id: 'Edge' });
+
+export const ObservedEdge = Edge.extend({
+  count: z.int(),
+  errors: z.int().describe('calls answered 5xx or not answered'),
+  p50_ms: z.number(),
+}).meta({ id: 'ObservedEdge' });
+
+export const GraphPublic = z
+  .object({ expected: z.array(Edge), observed: z.array(ObservedEdge) })
+  .meta({ id: 'Graph' });
+
+export const CallPublic = z
+  .object({
+    id: z.int(),
+    time: z.string(),
+    started_ms: z.number(),
+    caller: z.string().nullable().describe('from x-caller; null for a call from outside the town'),
+    callee: z.string(),
+    method: z.string(),
+    path: z.string(),
+    status: z.int().describe('0 when the client went away before an answer'),
+    duration_ms: z.number(),
+    trace_id: z.string().nullable(),
+  })
+  .meta({ id: 'Call' });
+
+export const CallsPublic = z.object({ data: z.array(CallPublic), count: z.int() }).meta({ id: 'Calls' });
+
+export const CallFilter = z.object({
+  trace_id: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
+  caller: z.string().max(64).optional(),
+  callee: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+
+export const ServiceStatePublic = z
+  .object({
+    name: z.string(),
+    url: z.string(),
+    port: z.int(),
+    health: z.enum(['up', 'down']),
+    switch: SwitchState,
+    records: z.record(z.string(), z.int().nullable()),
+    calls: z.array(z.string()),
+    checked_at: z.string(),
+  })
+  .meta({ id: 'ServiceState' });
+
+export const ServicesPublic = z
+  .object({ data: z.array(ServiceStatePublic), count: z.int() })
+  .meta({ id: 'Services' });

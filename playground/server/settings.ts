@@ -1,0 +1,10 @@
+import { port, readSettings, z } from '@microtown/kit';
+
+/** The playground's own settings; the services' URLs come from `<NAME>_SERVICE_URL` (see readTown). */
+export const Settings = z.object({
+  PORT: port(4000),
+  HOST: z.string().default('127.0.0.1'),
+  PLAYGROUND_MAX_CALLS: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+});
+
+export const loadSettings = (env: NodeJS.ProcessEnv = process.env) => readSettings(Settings, env);

@@ -1,0 +1,92 @@
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { createLogger, type Logger } from '@microtown/kit';
+import express from 'express';
+import { createApi } from './create-api.js';
+import { createEvents } from './events.js';
+import { type Graph, graph } from './graph.js';
+import { listen } from './listen.js';
+import { createMonitor } from './monitor.js';
+import { createProxy } from './proxy.js';
+import { createRecorder, type Recorder } from './recorder.js';
+import { createRegistry, type ServiceTarget } from './registry.js';
+import { createSwitches, type Switches } from './switches.js';
+
+/** Where `buildPage()` puts the page. */
+export const PAGE_DIR = join(import.meta.dirname, '..', 'web', 'dist');
+
+export interface PlaygroundOptions {
+  /** The services it may reach, each with its real URL; nothing else is ever proxied. */
+  services: ServiceTarget[];
+  /** Default 4000; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The built page's folder (default playground/web/dist); `false` serves the API and the proxy only. */
+  page?: string | false;
+  /** Calls kept in memory (default 5000). */
+  maxCalls?: number;
+  /** How long a service may take before the proxy answers 504 (default 10 s). */
+  timeoutMs?: number;
+  /** How often health and record counts are probed while the page is open (default 1 s). */
+  probeIntervalMs?: number;
+  logger?: Logger;
+}
+
+export interface Playground {
+  /** e.g. `http://127.0.0.1:4000`; a service is at `${url}/svc/<name>`. */
+  url: string;
+  port: number;
+  server: Server;
+  recorder: Recorder;
+  switches: Switches;
+  graph(): Graph;
+  close(): Promise<void>;
+}
+
+/** The proxy, the recorder, the JSON API and the page, on one port. */
+export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
+  const { port = 4000, host = '127.0.0.1', page = PAGE_DIR } = options;
+  const registry = createRegistry(options.services);
+  const recorder = createRecorder({ maxCalls: options.maxCalls });
+  const switches = createSwitches([...registry.keys()]);
+  const currentGraph = () => graph(registry, recorder);
+  const monitor = createMonitor(registry, switches, options.probeIntervalMs);
+  const events = createEvents({ recorder, monitor, graph: currentGraph });
+  const proxy = createProxy({ registry, recorder, switches, timeoutMs: options.timeoutMs });
+  const logger = options.logger ?? createLogger('playground');
+  const api = createApi({ recorder, switches, monitor, events, graph: currentGraph, logger });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/api/events', (req, res) => events.stream(req, res));
+  if (page) app.use(express.static(page));
+  app.use(api.app);
+
+  // The proxy path skips Express: it is the hot path, and it must see the raw, undecoded URL.
+  const server = createServer((req, res) => {
+    if (/^\/svc([/?]|$)/.test(req.url ?? '')) proxy.handle(req, res);
+    else app(req, res);
+  });
+  const bound = await listen(server, port, host);
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    port: bound,
+    server,
+    recorder,
+    switches,
+    graph: currentGraph,
+    async close() {
+      events.close();
+      monitor.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Calls still under way get a moment, then their connections are cut.
+        setTimeout(() => server.closeAllConnections(), 1000).unref();
+      });
+      proxy.close();
+    },
+  };
+}
