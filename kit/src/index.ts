@@ -10,7 +10,7 @@ export { type ErrorItem, HTTPException, RequestValidationError } from './errors.
 export { createLogger, type Logger } from './logger.js';
 export { type HandlerInput, type RouteOptions, validateInput } from './route.js';
 export { runServer, type ServerSetup } from './run-server.js';
-export { closeServer, PortInUseError, serve } from './serve.js';
+export { closeServer, type Listening, PortInUseError, serve } from './serve.js';
 export { createService, type Service, type ServiceOptions } from './service.js';
 export { baseUrl, port, readSettings, SettingsError } from './settings.js';
 export { openStore, type Store, StoreError } from './store.js';

@@ -1,7 +1,7 @@
 import { createService, type Logger, type Service, type Store } from '@microtown/kit';
 import type { InventoryClient } from './clients/inventory.js';
-import type { NotificationClient } from './clients/notification.js';
 import type { UserClient } from './clients/user.js';
+import type { Outbox } from './outbox.js';
 import { registerOrders } from './routes/orders.js';
 import type { OrdersData } from './store.js';
 
@@ -11,7 +11,8 @@ export interface Deps {
   logger?: Logger;
   user: UserClient;
   inventory: InventoryClient;
-  notification: NotificationClient;
+  /** Delivers what orders must tell other services (confirmations, releases), even when they are down now. */
+  outbox: Outbox;
   // microtown:deps
 }
 

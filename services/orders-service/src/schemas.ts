@@ -6,17 +6,43 @@ export const Paging = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-/** Order: what a client sends to create one, what it may change, what it gets back. */
+/** What a client sends to place an order. */
 export const OrderCreate = z
   .object({
+    user_id: z.string().min(1).max(64),
+    item_id: z.string().min(1).max(64),
+    quantity: z.int().min(1).max(1000).default(1),
+  })
+  .meta({ id: 'OrderCreate' });
+export type OrderCreate = z.output<typeof OrderCreate>;
+/** The chapter's `POST /order?user_id=&item_id=`: one of the item. */
+export const ChapterOrderQuery = z.object({
+  user_id: z.string().min(1).max(64),
+  item_id: z.string().min(1).max(64),
+});
+export const OrderHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
+
+/** `placing` while stock is being reserved; `confirmed` once it is. */
+export const OrderStatus = z.enum(['placing', 'confirmed']);
+/** Whether the confirmation message reached notification: `pending` until it did. */
+export const NotificationState = z.enum(['pending', 'sent', 'failed']);
+export const OrderPublic = z
+  .object({
+    id: z.string(),
     user_id: z.string(),
     item_id: z.string(),
     quantity: z.int(),
+    status: OrderStatus,
+    notification: NotificationState,
+    trace_id: z.string(),
+    created_at: z.string(),
   })
-  .meta({ id: 'OrderCreate' });
-export const OrderUpdate = OrderCreate.partial().meta({ id: 'OrderUpdate' });
-export const OrderPublic = OrderCreate.extend({ id: z.string() }).meta({ id: 'OrderPublic' });
+  .meta({ id: 'OrderPublic' });
 export type OrderPublic = z.infer<typeof OrderPublic>;
+/** What the chapter's `POST /order` answers: its message, and the order. */
+export const ChapterOrderPublic = OrderPublic.extend({ message: z.literal('Order successful') }).meta({
+  id: 'ChapterOrderPublic',
+});
 export const OrdersPublic = z
   .object({ data: z.array(OrderPublic), count: z.int() })
   .meta({ id: 'OrdersPublic' });
@@ -24,7 +50,8 @@ export const OrdersPublic = z
 export const OrderFilter = Paging.extend({
   user_id: z.string().optional(),
   item_id: z.string().optional(),
-  quantity: z.coerce.number().int().optional(),
+  status: OrderStatus.optional(),
+  notification: NotificationState.optional(),
 });
 
 // microtown:schemas

@@ -1,11 +1,20 @@
 import { openStore, type Store } from '@microtown/kit';
 import type { OrderPublic } from './schemas.js';
 
-/** Everything the orders service keeps, in its own JSON file: one collection per resource. */
+/** An order as stored: what it answers, and the key of the request that placed it. */
+export type OrderRecord = OrderPublic & { idempotency_key?: string };
+
+/** Work that must reach another service even if it is down now: kept in the same file as the orders. */
+export type OutboxEntry =
+  | { kind: 'notify'; id: string; order_id: string; user_id: string; message: string; trace_id: string }
+  | { kind: 'release'; id: string; order_id: string; trace_id: string };
+
+/** Everything the orders service keeps, in its own JSON file. */
 export interface OrdersData {
   /** The last id handed out per collection, so that an id is never reused after a delete. */
   lastIds: Record<string, number>;
-  orders: OrderPublic[];
+  orders: OrderRecord[];
+  outbox: OutboxEntry[];
   // microtown:collections
 }
 
@@ -14,6 +23,7 @@ export function openOrdersStore(file: string): Promise<Store<OrdersData>> {
   return openStore<OrdersData>(file, {
     lastIds: {},
     orders: [],
+    outbox: [],
     // microtown:defaults
   });
 }

@@ -2,33 +2,40 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeServer, serve } from '@microtown/kit';
-import { createApp, type Deps } from './app.js';
+import { createApp } from './app.js';
 import { createInventoryClient } from './clients/inventory.js';
 import { createNotificationClient } from './clients/notification.js';
 import { createUserClient } from './clients/user.js';
+import { createOutbox } from './outbox.js';
 import { openOrdersStore } from './store.js';
 
+/** Where the services orders calls are, for one test: nothing listens on port 9, so calls there answer 503. */
+export interface PeerUrls {
+  user?: string;
+  inventory?: string;
+  notification?: string;
+}
+
+const NOWHERE = 'http://127.0.0.1:9';
+
 /** Starts the app over real HTTP on a free port, with a fresh data file that `stop()` removes. */
-export async function startTestApp(overrides: Partial<Deps> = {}) {
+export async function startTestApp(peers: PeerUrls = {}, options: { file?: string } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'orders-service-'));
-  const store = await openOrdersStore(join(dir, 'orders.json'));
-  const deps: Deps = {
-    // Nothing listens on port 9: calls to user answer 503 unless a test passes its own client.
-    user: createUserClient('http://127.0.0.1:9'),
-    // Nothing listens on port 9: calls to inventory answer 503 unless a test passes its own client.
-    inventory: createInventoryClient('http://127.0.0.1:9'),
-    // Nothing listens on port 9: calls to notification answer 503 unless a test passes its own client.
-    notification: createNotificationClient('http://127.0.0.1:9'),
-    // microtown:test-deps
-    ...overrides,
+  const store = await openOrdersStore(options.file ?? join(dir, 'orders.json'));
+  const clients = {
+    user: createUserClient(peers.user ?? NOWHERE),
+    inventory: createInventoryClient(peers.inventory ?? NOWHERE),
+    notification: createNotificationClient(peers.notification ?? NOWHERE),
   };
-  const { server, url } = await serve(createApp(store, deps), 0);
+  const outbox = createOutbox(store, clients);
+  const { server, url } = await serve(createApp(store, { ...clients, outbox }), 0);
+  outbox.start();
 
   /** One request; `body` goes as JSON, a JSON answer comes back parsed. */
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(url + path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -38,11 +45,13 @@ export async function startTestApp(overrides: Partial<Deps> = {}) {
 
   const stop = async () => {
     await closeServer(server);
+    await outbox.stop();
+    await Promise.all(Object.values(clients).map((client) => client.close()));
     await store.close();
     await rm(dir, { recursive: true, force: true });
   };
 
-  return { url, store, call, stop };
+  return { url, store, outbox, call, stop };
 }
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;

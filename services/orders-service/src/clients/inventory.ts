@@ -1,15 +1,13 @@
 import { createClient } from '@microtown/kit';
 
-export interface Item {
-  id: string;
-  name: string;
-  stock: number;
+export interface ReservationCreate {
+  order_id: string;
+  item_id: string;
+  quantity: number;
 }
-export type ItemCreate = Omit<Item, 'id'>;
-export type ItemFilter = Partial<ItemCreate> & { limit?: number; offset?: number };
-export interface Items {
-  data: Item[];
-  count: number;
+export interface Reservation extends ReservationCreate {
+  status: 'held' | 'released';
+  created_at: string;
 }
 
 /**
@@ -19,12 +17,13 @@ export interface Items {
 export function createInventoryClient(baseUrl: string) {
   const client = createClient({ service: 'inventory', baseUrl, caller: 'orders' });
   return {
-    health: () => client.get<{ status: string; service: string }>('/health'),
-    listItems: (query: ItemFilter = {}) => client.get<Items>('/items', { query }),
-    getItem: (id: string) => client.get<Item>(`/items/${encodeURIComponent(id)}`),
-    /** With an idempotency key, a retried create is safe. */
-    createItem: (body: ItemCreate, idempotencyKey?: string) =>
-      client.post<Item>('/items', { body, idempotencyKey }),
+    /** Takes the stock for one order, atomically. Keyed by order id, so a retry never reserves twice. */
+    reserve: (body: ReservationCreate) =>
+      client.post<Reservation>('/reservations', { body, idempotencyKey: `reserve-${body.order_id}` }),
+    getReservation: (orderId: string) =>
+      client.get<Reservation>(`/reservations/${encodeURIComponent(orderId)}`),
+    /** Gives an order's stock back (204; 404 if it was never reserved). */
+    release: (orderId: string) => client.delete(`/reservations/${encodeURIComponent(orderId)}`),
     /** Any other route, untyped. */
     request: client.request,
     close: () => client.close(),

@@ -1,15 +1,11 @@
 import { createClient } from '@microtown/kit';
 
-export interface Notification {
+export interface Sent {
   id: string;
+  status: 'sent';
+  to: string;
   user_id: string;
   message: string;
-}
-export type NotificationCreate = Omit<Notification, 'id'>;
-export type NotificationFilter = Partial<NotificationCreate> & { limit?: number; offset?: number };
-export interface Notifications {
-  data: Notification[];
-  count: number;
 }
 
 /**
@@ -19,13 +15,9 @@ export interface Notifications {
 export function createNotificationClient(baseUrl: string) {
   const client = createClient({ service: 'notification', baseUrl, caller: 'orders' });
   return {
-    health: () => client.get<{ status: string; service: string }>('/health'),
-    listNotifications: (query: NotificationFilter = {}) =>
-      client.get<Notifications>('/notifications', { query }),
-    getNotification: (id: string) => client.get<Notification>(`/notifications/${encodeURIComponent(id)}`),
-    /** With an idempotency key, a retried create is safe. */
-    createNotification: (body: NotificationCreate, idempotencyKey?: string) =>
-      client.post<Notification>('/notifications', { body, idempotencyKey }),
+    /** Sends a message once per idempotency key, however often it is retried. */
+    send: (body: { user_id: string; message: string }, idempotencyKey: string) =>
+      client.post<Sent>('/send', { body, idempotencyKey }),
     /** Any other route, untyped. */
     request: client.request,
     close: () => client.close(),

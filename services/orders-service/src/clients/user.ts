@@ -5,12 +5,6 @@ export interface User {
   name: string;
   email: string;
 }
-export type UserCreate = Omit<User, 'id'>;
-export type UserFilter = Partial<UserCreate> & { limit?: number; offset?: number };
-export interface Users {
-  data: User[];
-  count: number;
-}
 
 /**
  * A client for the user service, typed from its manifest (services never import each other's code).
@@ -19,12 +13,7 @@ export interface Users {
 export function createUserClient(baseUrl: string) {
   const client = createClient({ service: 'user', baseUrl, caller: 'orders' });
   return {
-    health: () => client.get<{ status: string; service: string }>('/health'),
-    listUsers: (query: UserFilter = {}) => client.get<Users>('/users', { query }),
     getUser: (id: string) => client.get<User>(`/users/${encodeURIComponent(id)}`),
-    /** With an idempotency key, a retried create is safe. */
-    createUser: (body: UserCreate, idempotencyKey?: string) =>
-      client.post<User>('/users', { body, idempotencyKey }),
     /** Any other route, untyped. */
     request: client.request,
     close: () => client.close(),

@@ -1,18 +1,30 @@
 import { HTTPException, type Service, type Store, z } from '@microtown/kit';
-import { OrderCreate, OrderFilter, OrderPublic, OrdersPublic, OrderUpdate } from '../schemas.js';
+import type { Deps } from '../app.js';
+import { orderBook } from '../order-book.js';
+import { createPlaceOrder } from '../place-order.js';
+import {
+  ChapterOrderPublic,
+  ChapterOrderQuery,
+  OrderCreate,
+  OrderFilter,
+  OrderHeaders,
+  OrderPublic,
+  OrdersPublic,
+} from '../schemas.js';
 import type { OrdersData } from '../store.js';
 
 const OrderPath = z.object({ order_id: z.string().max(64) });
 const tags = ['orders'];
-const notFound = { 404: 'Order not found' };
+const placeErrors = {
+  404: 'User not found, or Item not found',
+  409: 'Out of stock',
+  503: 'user or inventory unavailable',
+};
 
-/** CRUD for orders at /orders, kept in the service's own data file. */
-export function registerOrders(service: Service, store: Store<OrdersData>): void {
-  const find = (id: string) => {
-    const item = store.data.orders.find((candidate) => candidate.id === id);
-    if (!item) throw new HTTPException(404, 'Order not found');
-    return item;
-  };
+/** Orders at /orders, and the chapter's POST /order. */
+export function registerOrders(service: Service, store: Store<OrdersData>, deps: Deps): void {
+  const book = orderBook(store);
+  const placeOrder = createPlaceOrder(store, deps);
 
   service.get(
     '/orders',
@@ -31,68 +43,50 @@ export function registerOrders(service: Service, store: Store<OrdersData>): void
   service.get(
     '/orders/{order_id}',
     {
-      summary: 'Read a order',
+      summary: 'Read an order',
       operationId: 'read_order',
       tags,
       params: OrderPath,
       response: OrderPublic,
-      errors: notFound,
+      errors: { 404: 'Order not found' },
     },
-    ({ params }) => find(params.order_id),
+    ({ params }) => {
+      const order = book.get(params.order_id);
+      if (!order) throw new HTTPException(404, 'Order not found');
+      return order;
+    },
   );
 
   service.post(
     '/orders',
     {
-      summary: 'Create a order',
+      summary: 'Place an order: check the user, reserve the stock, store it, confirm it to the user',
       operationId: 'create_order',
       tags,
       body: OrderCreate,
+      headers: OrderHeaders,
       response: OrderPublic,
       status: 201,
+      errors: placeErrors,
     },
-    ({ body }) =>
-      store.update((data) => {
-        const id = (data.lastIds.orders ?? 0) + 1;
-        data.lastIds.orders = id;
-        const item = { ...body, id: String(id) };
-        data.orders.push(item);
-        return item;
-      }),
+    ({ body, headers }) => placeOrder(body, headers['idempotency-key']),
   );
 
-  service.patch(
-    '/orders/{order_id}',
+  service.post(
+    '/order',
     {
-      summary: 'Update a order (only the fields sent)',
-      operationId: 'update_order',
+      summary: "The chapter's way to order one item: POST /order?user_id=&item_id=",
+      operationId: 'create_order_chapter',
       tags,
-      params: OrderPath,
-      body: OrderUpdate,
-      response: OrderPublic,
-      errors: notFound,
+      query: ChapterOrderQuery,
+      headers: OrderHeaders,
+      response: ChapterOrderPublic,
+      status: 201,
+      errors: placeErrors,
     },
-    ({ params, body }) => {
-      const item = find(params.order_id);
-      return store.update(() => Object.assign(item, body));
-    },
-  );
-
-  service.delete(
-    '/orders/{order_id}',
-    {
-      summary: 'Delete a order',
-      operationId: 'delete_order',
-      tags,
-      params: OrderPath,
-      status: 204,
-      errors: notFound,
-    },
-    async ({ params }) => {
-      const item = find(params.order_id);
-      await store.update((data) => {
-        data.orders.splice(data.orders.indexOf(item), 1);
-      });
-    },
+    async ({ query, headers }) => ({
+      ...(await placeOrder({ ...query, quantity: 1 }, headers['idempotency-key'])),
+      message: 'Order successful' as const,
+    }),
   );
 }
