@@ -1,0 +1,82 @@
+import { resolve } from 'node:path';
+import { ComposeError } from './compose/errors.ts';
+import { REPO, renderTown, type Target } from './compose/render.ts';
+import { apply, compare } from './compose/sync.ts';
+import { readTown } from './compose/town.ts';
+
+const USAGE = [
+  'usage: npm run compose [-- --k8s] [-- --check]',
+  '  writes docker-compose.yml and a Dockerfile per service (and playground/Dockerfile) from services/*/service.json',
+  '  --k8s     writes k8s/ instead of docker-compose.yml: a Deployment, Service and PersistentVolumeClaim per service',
+  '  --check   writes nothing; exits 1 if a file is missing or out of date',
+  '  --help    this text; more in docs/compose.md',
+];
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** The project to compose (default: this repository). */
+  root?: string;
+}
+
+const console_: Io = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+/** `npm run compose`: 0 written or current, 1 stale (`--check`) or refused, 2 not understood. One line per error. */
+export async function main(argv: string[], io: Io = console_): Promise<number> {
+  const known = new Set(['--k8s', '--check', '--help', '-h']);
+  const unknown = argv.find((arg) => !known.has(arg));
+  if (unknown !== undefined) {
+    io.err(
+      `error: unknown ${unknown.startsWith('-') ? 'option' : 'argument'} ${unknown}; see npm run compose -- --help`,
+    );
+    return 2;
+  }
+  if (argv.includes('--help') || argv.includes('-h')) {
+    for (const line of USAGE) io.out(line);
+    return 0;
+  }
+  const root = resolve(io.root ?? REPO);
+  const target: Target = argv.includes('--k8s') ? 'k8s' : 'compose';
+  const check = argv.includes('--check');
+  try {
+    const town = await readTown(root);
+    const files = await renderTown(town, target);
+    const outcomes = await compare(root, files);
+    const width = Math.max(...outcomes.map((o) => o.status.length));
+    const changed = outcomes.filter((o) => o.status !== 'unchanged');
+    if (check) {
+      for (const o of changed)
+        io.err(`stale: ${o.path} (would be ${o.status}); run npm run compose${flag(target)}`);
+      if (changed.length === 0) io.out(`unchanged: ${outcomes.length} files are current`);
+      return changed.length === 0 ? 0 : 1;
+    }
+    await apply(root, files, outcomes);
+    for (const o of outcomes) io.out(`${o.status.padEnd(width)}  ${o.path}`);
+    for (const cycle of town.cycles)
+      io.out(`note: ${cycle} is not in the start-up order (the calls form a cycle)`);
+    io.out(
+      changed.length === 0 ? 'unchanged: every file was already current' : next(target, town.playground),
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof ComposeError) {
+      io.err(`error: ${error.message}`);
+      return 1;
+    }
+    if (process.env.MICROTOWN_DEBUG) throw error;
+    io.err(`error: ${(error as Error).message} (MICROTOWN_DEBUG=1 shows where)`);
+    return 1;
+  }
+}
+
+const flag = (target: Target) => (target === 'k8s' ? ' -- --k8s' : '');
+
+function next(target: Target, playground?: { port: number }): string {
+  if (target === 'k8s') return 'next: build the images, then kubectl apply -k k8s/ (see docs/compose.md)';
+  const open = playground ? `, then open http://127.0.0.1:${playground.port}` : '';
+  return `next: docker compose up --build${open} (see docs/compose.md)`;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  process.exitCode = await main(process.argv.slice(2));
+}
