@@ -129,6 +129,29 @@ describe('writing', () => {
     expect(onDisk().users).toHaveLength(2);
   });
 
+  it('updateSoon changes memory at once and reaches the disk with the next write, without a flush of its own', async () => {
+    const store = await openStore<Data>(file, { users: [] });
+    const flushes = vi.spyOn(DurableJSONFile.prototype, 'write');
+    expect(store.updateSoon((data) => data.users.push({ id: 1, name: 'Ada' }))).toBe(1);
+    expect(store.data.users).toHaveLength(1);
+    expect(onDisk().users).toHaveLength(0);
+    await store.update((data) => data.users.push({ id: 2, name: 'Bo' }));
+    expect(onDisk().users).toHaveLength(2);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(flushes).toHaveBeenCalledTimes(1);
+  });
+
+  it('updateSoon alone reaches the disk within 100 ms, and close writes what is left', async () => {
+    const store = await openStore<Data>(file, { users: [] });
+    store.updateSoon((data) => data.users.push({ id: 1, name: 'Ada' }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(onDisk().users).toHaveLength(1);
+    store.updateSoon((data) => data.users.push({ id: 2, name: 'Bo' }));
+    await store.close();
+    expect(onDisk().users).toHaveLength(2);
+    expect(() => store.updateSoon(async () => 1)).toThrow(/fn must be synchronous/);
+  });
+
   it('a failed flush rejects exactly its own writers; the next batch succeeds', async () => {
     const store = await openStore<Data>(file, { users: [] });
     const flushes = vi

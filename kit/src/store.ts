@@ -6,6 +6,9 @@ import { groupCommit } from './group-commit.js';
 
 export { StoreError };
 
+/** How long a change made with `updateSoon` may wait for a write to carry it. */
+const SOON_MS = 100;
+
 /** A service's data: held in memory, saved to one JSON file. */
 export interface Store<T extends object> {
   readonly file: string;
@@ -15,7 +18,12 @@ export interface Store<T extends object> {
   write(): Promise<void>;
   /** Runs `fn` on the data without interleaving (check-then-modify is atomic), writes, returns `fn`'s result. */
   update<R>(fn: (data: T) => R): Promise<R>;
-  /** Waits for pending writes. */
+  /**
+   * Like `update`, for a change nobody waits for: it goes to disk with the next write, or within 100 ms. Only for
+   * changes a crash may lose because they can be redone (a delivery mark, state that can be asked for again).
+   */
+  updateSoon<R>(fn: (data: T) => R): R;
+  /** Writes what `updateSoon` left, and waits for pending writes. */
   close(): Promise<void>;
 }
 
@@ -31,7 +39,20 @@ export async function openStore<T extends object>(file: string, defaults: T): Pr
     await db.write();
   }
 
-  const { write, settled } = groupCommit(() => db.write());
+  // Every flush serialises the whole state, so it carries the changes made with updateSoon up to its start.
+  let unsaved = false;
+  let soon: NodeJS.Timeout | undefined;
+  const { write, settled } = groupCommit(() => {
+    unsaved = false;
+    return db.write();
+  });
+  const run = <R>(fn: (data: T) => R): R => {
+    const result = fn(db.data);
+    if (result instanceof Promise) {
+      throw new StoreError('store.update(fn): fn must be synchronous, or another request could interleave');
+    }
+    return result;
+  };
 
   return {
     file,
@@ -40,14 +61,26 @@ export async function openStore<T extends object>(file: string, defaults: T): Pr
     },
     write,
     async update<R>(fn: (data: T) => R): Promise<R> {
-      const result = fn(db.data);
-      if (result instanceof Promise) {
-        throw new StoreError('store.update(fn): fn must be synchronous, or another request could interleave');
-      }
+      const result = run(fn);
       await write();
       return result;
     },
-    close: settled,
+    updateSoon<R>(fn: (data: T) => R): R {
+      const result = run(fn);
+      unsaved = true;
+      soon ??= setTimeout(() => {
+        soon = undefined;
+        // A failed write leaves `unsaved` set: the next write, or the next updateSoon, tries again.
+        if (unsaved) write().catch(() => {});
+      }, SOON_MS).unref();
+      return result;
+    },
+    async close() {
+      clearTimeout(soon);
+      soon = undefined;
+      if (unsaved) await write();
+      await settled();
+    },
   };
 }
 

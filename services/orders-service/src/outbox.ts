@@ -65,8 +65,9 @@ export function createOutbox(store: Store<OrdersData>, deps: OutboxDeps): Outbox
   let timer: NodeJS.Timeout | undefined;
   let backoff = RETRY_FIRST_MS;
 
+  // A delivery mark may be lost in a crash: the entry is then delivered again, and its key makes that harmless.
   const done = (entry: OutboxEntry, change: (data: OrdersData) => void = () => {}) =>
-    store.update((data) => {
+    store.updateSoon((data) => {
       const at = data.outbox.indexOf(entry);
       if (at >= 0) data.outbox.splice(at, 1);
       change(data);
@@ -84,7 +85,7 @@ export function createOutbox(store: Store<OrdersData>, deps: OutboxDeps): Outbox
         { order_id: entry.order_id, status: answer.status, body: answer.body },
         'notification refused a confirmation',
       );
-    await done(entry, () => {
+    done(entry, () => {
       const order = book.get(entry.order_id);
       if (order) order.notification = sent ? 'sent' : 'failed';
     });
@@ -100,7 +101,7 @@ export function createOutbox(store: Store<OrdersData>, deps: OutboxDeps): Outbox
     if (answer.status !== 204 && answer.status !== 404) {
       logger.error({ order_id: entry.order_id, status: answer.status }, 'inventory refused a release');
     }
-    await done(entry);
+    done(entry);
     return true;
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, currentTrace, HTTPException, type Logger, type Store } from '@microtown/kit';
+import { currentTrace, HTTPException, type Store } from '@microtown/kit';
 import type { InventoryClient } from './clients/inventory.js';
 import type { UserClient } from './clients/user.js';
 import { orderBook } from './order-book.js';
@@ -11,7 +11,6 @@ export interface PlaceOrderDeps {
   user: UserClient;
   inventory: InventoryClient;
   outbox: Outbox;
-  logger?: Logger;
 }
 
 // Random, not counted: an id must never be handed out twice, not even after a crash before the count was saved,
@@ -23,10 +22,8 @@ const newOrderId = () => randomBytes(6).toString('hex');
  * confirmation in the outbox. Returns the order, or throws the HTTPException to answer with.
  */
 export function createPlaceOrder(store: Store<OrdersData>, deps: PlaceOrderDeps) {
-  const logger = deps.logger ?? createLogger('orders');
   const book = orderBook(store);
   const placing = new Map<string, Promise<OrderRecord>>();
-  const logFailedWrite = (error: unknown) => logger.error({ err: error }, 'could not save an order');
 
   async function placeNew(input: OrderCreate, key: string | undefined): Promise<OrderRecord> {
     const user = await deps.user.getUser(input.user_id);
@@ -63,19 +60,17 @@ export function createPlaceOrder(store: Store<OrdersData>, deps: PlaceOrderDeps)
     }
     if (answer.status === 200 || answer.status === 201) {
       // Inventory's reservation is what commits the order: once it is on disk, so is the outcome, and a crash
-      // before this write is settled at start-up. So the answer does not wait for the write.
-      store
-        .update((data) => {
-          order.status = 'confirmed';
-          data.outbox.push(notifyEntry(order));
-        })
-        .catch(logFailedWrite);
+      // before this change reaches the disk is settled at start-up. So the answer does not wait for a write.
+      store.updateSoon((data) => {
+        order.status = 'confirmed';
+        data.outbox.push(notifyEntry(order));
+      });
       setImmediate(deps.outbox.kick);
       return order;
     }
     if (answer.status === 404 || answer.status === 409) {
       // Refused: nothing is reserved, so the order goes.
-      store.update((data) => book.remove(data, order)).catch(logFailedWrite);
+      store.updateSoon((data) => book.remove(data, order));
       if (answer.status === 404) throw new HTTPException(404, 'Item not found');
       throw new HTTPException(409, detailOf(answer.body) ?? 'Out of stock');
     }
