@@ -5,8 +5,9 @@ import type { Context } from './types.js';
 export interface TargetSpec {
   /** Shown in progress lines and the details table. */
   label: string;
-  /** A file in bench/servers/. */
-  script: string;
+  /** A file in bench/servers/, started with `env`; or `start`, for a target of several processes. */
+  script?: string;
+  start?: () => Promise<Server>;
   env?: Record<string, string>;
   path: string;
   method?: 'GET' | 'POST' | 'PATCH';
@@ -29,8 +30,10 @@ export async function compare<const T extends readonly TargetSpec[]>(
   const servers: Server[] = [];
   try {
     for (const spec of specs) {
-      ctx.log(`  ${spec.label}: starting bench/servers/${spec.script}`);
-      const server = await startServer(spec.label, spec.script, spec.env);
+      ctx.log(`  ${spec.label}: starting ${spec.script ? `bench/servers/${spec.script}` : 'its processes'}`);
+      const server = spec.start
+        ? await spec.start()
+        : await startServer(spec.label, spec.script ?? '', spec.env);
       servers.push(server);
       await spec.check?.(server);
     }

@@ -8,13 +8,15 @@ import { killAll } from './spawn.js';
 import { suites } from './suites/index.js';
 import type { Context, Row, Suite, SuiteResult } from './types.js';
 
-const USAGE = `usage: npm run bench -- [--quick] [--duration <seconds>] [--connections <n>] [--only <suite>,...] [--json <file>]
+const USAGE = `usage: npm run bench -- [--quick] [--duration <seconds>] [--connections <n>] [--only <suite>,...] [--json <file>] [--fastapi-orders <url>]
   --quick        1 s per target instead of 5 s, one round (a smoke run; figures are rougher)
   --duration     seconds measured per target in all, after warm-ups (default 5)
   --rounds       measure in this many slices, alternating the order of targets (default 2; --quick: 1)
   --connections  concurrent connections per target (default 32)
   --only         run only these suites: ${suites.map((s) => s.name).join(', ')}
-  --json         also write every figure to this file`;
+  --json         also write every figure to this file
+  --fastapi-orders  URL of the chapter's FastAPI orders service, already running (default: the bench starts
+                 peers/chapter-fastapi itself when Python has fastapi, uvicorn and requests)`;
 
 function fail(message: string, code = 1): never {
   console.error(`bench: ${message}`);
@@ -29,6 +31,7 @@ function options() {
     rounds: { type: 'string' },
     only: { type: 'string' },
     json: { type: 'string' },
+    'fastapi-orders': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   const values = (() => {
@@ -54,7 +57,22 @@ function options() {
   const selected = names.map(
     (name) => suites.find((s) => s.name === name) ?? fail(`no suite "${name}"\n${USAGE}`, 2),
   );
-  return { duration, warmup: values.quick ? 0.5 : 1, rounds, connections, selected, json: values.json };
+  const fastapiOrders = values['fastapi-orders'];
+  if (fastapiOrders !== undefined && !/^https?:\/\/[^/]+/.test(fastapiOrders)) {
+    fail(
+      `--fastapi-orders must be a URL like http://127.0.0.1:8003, got ${JSON.stringify(fastapiOrders)}`,
+      2,
+    );
+  }
+  return {
+    duration,
+    warmup: values.quick ? 0.5 : 1,
+    rounds,
+    connections,
+    selected,
+    json: values.json,
+    ...(fastapiOrders ? { fastapiOrders } : {}),
+  };
 }
 
 function machine() {

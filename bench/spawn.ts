@@ -43,36 +43,62 @@ const exited = (child: ChildProcess, ms: number) =>
     });
   });
 
-/**
- * Starts `bench/servers/<script>` with tsx in its own process group (so it shares nothing with the load generator
- * but the machine), waits for its port, and returns its URL.
- */
+/** A process in its own group, known to `killAll`, with the last lines of its stderr kept for error messages. */
+export interface Tracked {
+  child: ChildProcess;
+  /** Why it failed, from its stderr: the error line, not the stack. */
+  reason(): string;
+  /** SIGTERM to the group, SIGKILL if it has not exited in time. */
+  stop(): Promise<void>;
+}
+
+/** Starts a command in its own process group (so it shares nothing with the load generator but the machine). */
+export function spawnTracked(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Tracked {
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', ...options.env },
+  });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  const stderr: string[] = [];
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr.push(...chunk.split('\n').filter(Boolean));
+    stderr.splice(0, Math.max(0, stderr.length - 30));
+  });
+  return {
+    child,
+    reason: () => reason(stderr),
+    async stop() {
+      killGroup(child, 'SIGTERM');
+      if (await exited(child, 5000)) return;
+      killGroup(child, 'SIGKILL');
+      await exited(child, 2000);
+    },
+  };
+}
+
+/** Starts `bench/servers/<script>` with tsx in its own process group, waits for its port, and returns its URL. */
 export async function startServer(
   name: string,
   script: string,
   env: Record<string, string> = {},
 ): Promise<Server> {
   const file = fileURLToPath(new URL(`servers/${script}`, import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', file], {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', ...env },
-  });
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  const stderr: string[] = [];
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr.push(...chunk.split('\n').filter(Boolean));
-    stderr.splice(0, Math.max(0, stderr.length - 30));
-  });
+  const tracked = spawnTracked(process.execPath, ['--import', 'tsx', file], { env: { PORT: '0', ...env } });
+  const { child } = tracked;
 
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new BenchError(`${name}: server did not start within 20 s`)),
       20_000,
     );
-    const lines = createInterface({ input: child.stdout });
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.on('line', (line) => {
       const [word, value] = line.split(' ');
       if (word !== READY) return;
@@ -81,21 +107,12 @@ export async function startServer(
     });
     child.once('close', (code) => {
       clearTimeout(timer);
-      reject(new BenchError(`${name}: server exited (code ${code}) before listening: ${reason(stderr)}`));
+      reject(new BenchError(`${name}: server exited (code ${code}) before listening: ${tracked.reason()}`));
     });
   }).catch((error: unknown) => {
     killGroup(child, 'SIGKILL');
     throw error;
   });
 
-  return {
-    name,
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      killGroup(child, 'SIGTERM');
-      if (await exited(child, 5000)) return;
-      killGroup(child, 'SIGKILL');
-      await exited(child, 2000);
-    },
-  };
+  return { name, url: `http://127.0.0.1:${port}`, stop: tracked.stop };
 }

@@ -8,6 +8,8 @@ export interface Context {
   rounds: number;
   /** Concurrent connections (and so concurrent requests) per target. */
   connections: number;
+  /** URL of a running chapter FastAPI orders service to compare with (`--fastapi-orders`). */
+  fastapiOrders?: string;
   /** A temporary folder for this run, removed at the end. */
   tmp: string;
   /** A progress line: what is being measured now. */

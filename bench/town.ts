@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../kit/testing/child.js';
+import { readServices } from '../scripts/services.js';
+import { type Server, spawnTracked, type Tracked } from './spawn.js';
+import { BenchError } from './types.js';
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** Polls `url` until it answers 2xx; fails with the process's own reason if one of them exits first. */
+async function waitFor(url: string, label: string, processes: Tracked[], timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const dead = processes.find((p) => p.child.exitCode !== null);
+    if (dead) throw new BenchError(`${label}: a process exited before answering: ${dead.reason()}`);
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new BenchError(`${label}: ${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+const stopAll = (processes: Tracked[]) => Promise.all(processes.map((p) => p.stop())).then(() => undefined);
+
+/**
+ * The town's services, each its own process on a free port with a data file in `dir`, wired to each other
+ * directly (no playground in between). Returns the named service as the bench's server; `stop` stops them all.
+ */
+export async function startTown(
+  dir: string,
+  target: string,
+): Promise<Server & { urls: Map<string, string> }> {
+  const services = await readServices(ROOT);
+  const urls = new Map<string, string>();
+  for (const s of services) urls.set(s.name, `http://127.0.0.1:${await freePort()}`);
+  const peers = Object.fromEntries(
+    services.map((s) => [
+      `${s.name.toUpperCase().replaceAll('-', '_')}_SERVICE_URL`,
+      urls.get(s.name) as string,
+    ]),
+  );
+  const processes = services.map((s) =>
+    spawnTracked(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: s.dir,
+      env: {
+        ...peers,
+        PORT: new URL(urls.get(s.name) as string).port,
+        DATA_FILE: join(dir, `${s.name}.json`),
+      },
+    }),
+  );
+  for (const p of processes) p.child.stdout?.resume();
+  try {
+    for (const s of services) await waitFor(`${urls.get(s.name)}/health`, `${s.name} service`, processes);
+  } catch (error) {
+    await stopAll(processes);
+    throw error;
+  }
+  const url = urls.get(target);
+  if (!url) throw new BenchError(`no ${target} service in services/`);
+  return { name: target, url, urls, stop: () => stopAll(processes) };
+}
+
+/** The chapter's FastAPI services, from `dir` (its start.sh: ports 8001-8004), if Python has what they need. */
+export async function startChapterFastAPI(dir: string, python: string): Promise<Server> {
+  if (!existsSync(join(dir, 'start.sh'))) throw new BenchError(`no start.sh in ${dir}`);
+  for (const port of [8001, 8002, 8003, 8004]) {
+    const busy = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) }).then(
+      () => true,
+      () => false,
+    );
+    if (busy)
+      throw new BenchError(
+        `port ${port} is in use; the chapter's services need 8001-8004 (stop what runs there, or pass --fastapi-orders <url>)`,
+      );
+  }
+  const processes = [spawnTracked('bash', ['start.sh'], { cwd: dir, env: { PYTHON: python } })];
+  try {
+    for (const port of [8001, 8002, 8003, 8004]) {
+      await waitFor(`http://127.0.0.1:${port}/openapi.json`, "chapter's FastAPI services", processes);
+    }
+  } catch (error) {
+    await stopAll(processes);
+    throw error;
+  }
+  return { name: 'chapter FastAPI', url: 'http://127.0.0.1:8003', stop: () => stopAll(processes) };
+}
