@@ -1,0 +1,116 @@
+import type { Call, Graph } from '@microtown/playground';
+import { type APIRequestContext, test as base } from '@playwright/test';
+import { fail, type Reply, show } from './checks.ts';
+import { type Control, controlClient, type Targets } from './control.ts';
+import { loadExercise } from './exercise.ts';
+
+export { expect } from '@playwright/test';
+export * from './checks.ts';
+
+/** What `npm run grade` hands the specs: the exercise, the implementation graded, the services and their URLs. */
+const exercise = loadExercise(process.env.GRADE_EXERCISE ?? fail('run the grading specs with npm run grade'));
+export const implementationDir = process.env.GRADE_IMPL ?? exercise.dir;
+export const targets: Targets = JSON.parse(process.env.GRADE_SERVICES ?? '{}');
+const CALL_TIMEOUT_MS = Math.min(5000, exercise.config.timeoutSeconds * 1000);
+
+/** Calls to one service; a service that does not answer is a hint, not a stack trace. */
+export interface Api {
+  readonly url: string;
+  call(
+    method: string,
+    path: string,
+    options?: { json?: unknown; headers?: Record<string, string> },
+  ): Promise<Reply>;
+  get(path: string): Promise<Reply>;
+  post(path: string, json?: unknown): Promise<Reply>;
+}
+
+function api(name: string, request: APIRequestContext): Api {
+  const target = targets[name] ?? fail(`the exercise has no service "${name}"`);
+  const call: Api['call'] = (method, path, options = {}) =>
+    test.step(`${method} ${path} (${name})`, async () => {
+      const label = `${method} ${path}`;
+      try {
+        const response = await request.fetch(target.url + path, {
+          method,
+          data: options.json,
+          headers: options.headers,
+          timeout: CALL_TIMEOUT_MS,
+          failOnStatusCode: false,
+          maxRedirects: 0,
+        });
+        const text = await response.text();
+        let body: unknown = text;
+        try {
+          body = text ? JSON.parse(text) : '';
+        } catch {
+          // Not JSON: the hint shows the text.
+        }
+        return { label, status: response.status(), body, headers: response.headers() };
+      } catch (error) {
+        return fail(`${name} did not answer ${label}: ${reason(error as Error, target.url)}`);
+      }
+    });
+  return {
+    url: target.url,
+    call,
+    get: (path) => call('GET', path),
+    post: (path, json) => call('POST', path, { json }),
+  };
+}
+
+function reason(error: Error, url: string): string {
+  const message = error.message;
+  if (/ECONNREFUSED/.test(message)) return `connection refused at ${url} (is it running?)`;
+  if (/Timeout|timed out/i.test(message)) return `no answer within ${CALL_TIMEOUT_MS / 1000} s`;
+  if (/socket hang up|ECONNRESET/.test(message))
+    return 'the connection closed without an answer (did it crash?)';
+  return show(message.split('\n')[0], 200);
+}
+
+/** What the playground recorded (exercises with `"playground"` in exercise.json). */
+export interface Recording {
+  readonly url: string;
+  graph(): Promise<Graph>;
+  /** Calls, oldest first: `calls({ callee: 'inventory' })`. */
+  calls(query?: { caller?: string; callee?: string }): Promise<Call[]>;
+}
+
+function recording(): Recording {
+  const url =
+    process.env.GRADE_PLAYGROUND ||
+    fail('exercise.json does not ask for the playground ("playground": true)');
+  const read = async (path: string) =>
+    (await fetch(url + path, { signal: AbortSignal.timeout(5000) })).json();
+  return {
+    url,
+    graph: () => read('/api/graph') as Promise<Graph>,
+    calls: async (query = {}) => {
+      const search = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined));
+      return ((await read(`/api/calls?limit=10000&${search}`)) as { data: Call[] }).data;
+    },
+  };
+}
+
+/**
+ * `test` with the grading fixtures: `api('user')` calls a service, `town` stops and starts the services the grader
+ * runs, `playground` reads what the playground recorded.
+ */
+export const test = base.extend<{ api: (name: string) => Api; town: Control; playground: Recording }>({
+  api: async ({ request }, use) => use((name) => api(name, request)),
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a fixture needs from this pattern
+  town: async ({}, use) => use(controlClient(process.env.GRADE_CONTROL || undefined)),
+  // biome-ignore lint/correctness/noEmptyPattern: as above
+  playground: async ({}, use) => use(recording()),
+});
+
+/** The tests of task `id` (its title and points are in exercise.json): `task(1, () => { test(...) })`. */
+export function task(id: number, body: () => void): void {
+  const entry = exercise.config.tasks[id - 1] ?? fail(`exercise.json has no task ${id}`);
+  // biome-ignore lint/correctness/usePlaywrightValidDescribeCallback: the callback is the spec's, passed through
+  test.describe(`${id}. ${entry.title}`, { annotation: { type: 'task', description: String(id) } }, body);
+}
+
+/** A name no earlier test used, so that checks never depend on each other's data. */
+export const unique = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

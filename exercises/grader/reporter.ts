@@ -1,0 +1,75 @@
+import type {
+  FullConfig,
+  FullResult,
+  Reporter,
+  TestCase,
+  TestError,
+  TestResult,
+  TestStep,
+} from '@playwright/test/reporter';
+import { loadExercise } from './exercise.ts';
+import { writeReports } from './reports.ts';
+import type { TestOutcome } from './score.ts';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are control characters
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** The hint of a failed test: the first line of its error, or what it was waiting for when time ran out. */
+export function hintOf(result: TestResult, timeoutMs: number): string {
+  if (result.status === 'timedOut') {
+    const waiting = lastStep(result.steps);
+    return `no answer within ${timeoutMs / 1000} s, the time limit of each check${waiting ? ` (waiting for ${waiting})` : ''}`;
+  }
+  const error = result.error?.message ?? result.error?.value ?? 'failed';
+  const first = error.replace(ANSI, '').trim().split('\n')[0] ?? 'failed';
+  return first.replace(/^\w*Error: /, '');
+}
+
+function lastStep(steps: TestStep[]): string | undefined {
+  const step = steps.filter((s) => s.category === 'test.step').at(-1);
+  return step ? (lastStep(step.steps) ?? step.title) : undefined;
+}
+
+/**
+ * Playwright reporter of `npm run grade`: scores each task of the exercise, writes results.json (Exercism v3) and
+ * gradescope.json into GRADE_OUT, and prints the table of points with a hint under each task that lost them.
+ */
+export default class GradeReporter implements Reporter {
+  private readonly tests: TestOutcome[] = [];
+  private readonly errors: string[] = [];
+  private timeoutMs = 0;
+
+  printsToStdio() {
+    return true;
+  }
+
+  onBegin(config: FullConfig) {
+    this.timeoutMs = config.projects[0]?.timeout ?? 0;
+  }
+
+  onTestEnd(test: TestCase, result: TestResult) {
+    const task = Number(test.annotations.find((a) => a.type === 'task')?.description);
+    const passed = result.status === 'passed';
+    this.tests.push({
+      name: test.titlePath().at(-2) ? `${test.titlePath().at(-2)}: ${test.title}` : test.title,
+      status: passed ? 'pass' : result.status === 'failed' || result.status === 'timedOut' ? 'fail' : 'error',
+      message: passed ? null : hintOf(result, this.timeoutMs),
+      task_id: task,
+    });
+  }
+
+  onError(error: TestError) {
+    this.errors.push(
+      (error.message ?? error.value ?? 'unknown error').replace(ANSI, '').split('\n')[0] ?? '',
+    );
+  }
+
+  onEnd(result: FullResult) {
+    const exercise = loadExercise(process.env.GRADE_EXERCISE ?? '');
+    const error =
+      this.errors[0] ??
+      (result.status === 'timedout' ? 'grading took longer than its overall time limit' : undefined);
+    const table = writeReports(process.env.GRADE_OUT ?? 'grade-report', exercise.config, this.tests, error);
+    console.log(['', ...table, ''].join('\n'));
+  }
+}

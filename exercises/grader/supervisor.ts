@@ -1,0 +1,189 @@
+import { join } from 'node:path';
+import { type Child, freePort, spawnChild } from '../../kit/testing/child.ts';
+import { readServices } from '../../scripts/services.ts';
+import { GradeError } from './checks.ts';
+import type { Targets } from './control.ts';
+import { type Exercise, REPO } from './exercise.ts';
+import type { Command, Implementation } from './implementation.ts';
+
+/** A service under grading: where it answers, and where it came from. */
+export interface Target {
+  name: string;
+  url: string;
+  /** `--url`, `town` or the implementation folder. */
+  source: string;
+  /** The data file the grader gave it (services the grader started). */
+  dataFile?: string;
+  /** The grader started it, so it can stop and start it again. */
+  managed: boolean;
+}
+
+interface Managed extends Target {
+  command: string[];
+  cwd: string;
+  env: Record<string, string>;
+  child?: Child;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+const envName = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_SERVICE_URL`;
+
+/** Starts the services an exercise needs on free ports, each in its own process group, and stops them. */
+export class Supervisor {
+  readonly targets = new Map<string, Target | Managed>();
+  /** The peer URLs the services were started with; a restart keeps them. */
+  private peers: Record<string, string> = {};
+
+  /** The learner's services (from `urls`, else the implementation) and the town beside them. */
+  static async plan(exercise: Exercise, impl: Implementation, urls: Map<string, string>, dataDir: string) {
+    const supervisor = new Supervisor();
+    const town = await townCommands();
+    for (const name of exercise.config.services) {
+      const url = urls.get(name);
+      if (url) {
+        supervisor.targets.set(name, { name, url, source: '--url', managed: false });
+        continue;
+      }
+      const spec = impl.services[name];
+      if (!spec) {
+        throw new GradeError(
+          `${impl.label}/implementation.json does not say how to start "${name}"; add it there, or pass --url ${name}=<baseURL>`,
+        );
+      }
+      const command = spec === 'town' ? town(name) : resolveCommand(spec, impl.dir);
+      await supervisor.add(name, command, spec === 'town' ? 'town' : impl.label, dataDir);
+    }
+    for (const name of exercise.config.town) await supervisor.add(name, town(name), 'town', dataDir);
+    return supervisor;
+  }
+
+  private async add(name: string, command: Command & { cwd: string }, source: string, dataDir: string) {
+    const port = await freePort();
+    const dataFile = join(dataDir, `${name}.json`);
+    const vars = { port: String(port), host: '127.0.0.1', data_file: dataFile, data_dir: dataDir };
+    const expand = (text: string) =>
+      text
+        .replace(
+          /\$\{(\w+)(?::-([^}]*))?\}/g,
+          (_, key: string, fallback = '') => process.env[key] || fallback,
+        )
+        .replace(/\{(\w+)\}/g, (all, key: string) => vars[key as keyof typeof vars] ?? all);
+    this.targets.set(name, {
+      name,
+      url: `http://127.0.0.1:${port}`,
+      source,
+      dataFile,
+      managed: true,
+      command: command.command.map(expand),
+      cwd: command.cwd,
+      env: {
+        PORT: vars.port,
+        HOST: vars.host,
+        DATA_FILE: dataFile,
+        LOG_LEVEL: 'warn',
+        ...Object.fromEntries(Object.entries(command.env).map(([key, value]) => [key, expand(value)])),
+      },
+    });
+  }
+
+  /** The services as the specs see them (through GRADE_SERVICES). */
+  describe(): Targets {
+    return Object.fromEntries(
+      [...this.targets.values()].map(({ name, url, source, dataFile, managed }) => [
+        name,
+        { url, source, dataFile, managed },
+      ]),
+    );
+  }
+
+  /** `<NAME>_SERVICE_URL` of every service, so each finds the others (a peer may be reached through a proxy). */
+  peerEnv(urlOf: (target: Target) => string = (t) => t.url): Record<string, string> {
+    return Object.fromEntries([...this.targets.values()].map((t) => [envName(t.name), urlOf(t)]));
+  }
+
+  private managedTarget(name: string): Managed {
+    const target = this.targets.get(name);
+    if (!target) throw new GradeError(`no service "${name}" in this exercise`);
+    if (!target.managed)
+      throw new GradeError(`${name} was given with --url: the grader cannot stop or start it`);
+    return target as Managed;
+  }
+
+  /** Starts one service (again) and waits until it answers HTTP. */
+  async start(name: string, peers: Record<string, string> = this.peers): Promise<void> {
+    const target = this.managedTarget(name);
+    if (target.child && isRunning(target.child)) return;
+    const [command = 'node', ...args] = target.command;
+    const child = spawnChild(command, args, { cwd: target.cwd, env: { ...peers, ...target.env } });
+    target.child = child;
+    await waitUntilAnswering(target, child);
+  }
+
+  async startAll(peers: Record<string, string> = this.peerEnv()): Promise<void> {
+    this.peers = peers;
+    const managed = [...this.targets.values()].filter((t) => t.managed);
+    await Promise.all(managed.map((t) => this.start(t.name, peers)));
+  }
+
+  /** Stops one service's whole process group: SIGTERM (a clean stop) or SIGKILL (a crash). */
+  async stop(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const target = this.managedTarget(name);
+    await target.child?.stop(signal);
+  }
+
+  async close(): Promise<void> {
+    const children = [...this.targets.values()].flatMap((t) => ('child' in t && t.child ? [t.child] : []));
+    await Promise.all(children.map((child) => child.stop('SIGTERM')));
+  }
+}
+
+/** Our own services, as the town starts them. */
+async function townCommands() {
+  const services = await readServices(REPO);
+  return (name: string) => {
+    const service = services.find((s) => s.name === name);
+    if (!service)
+      throw new GradeError(`the town has no service "${name}" (services/${name}-service/service.json)`);
+    return { command: [process.execPath, '--import', 'tsx', 'src/server.ts'], cwd: service.dir, env: {} };
+  };
+}
+
+function resolveCommand(spec: Command, dir: string) {
+  const [first = '', ...rest] = spec.command;
+  return {
+    ...spec,
+    command: [first === 'node' ? process.execPath : first, ...rest],
+    cwd: join(dir, spec.cwd),
+  };
+}
+
+async function waitUntilAnswering(target: Managed, child: Child): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const where = `${target.name} (${target.source}: ${target.command.join(' ')})`;
+  while (Date.now() < deadline) {
+    if (!isRunning(child)) {
+      throw new GradeError(`${where} exited before it answered: ${lastLine(child.output())}`);
+    }
+    try {
+      await fetch(target.url, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  await child.stop('SIGKILL');
+  throw new GradeError(`${where} did not answer at ${target.url} within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+const isRunning = (child: Child) => child.process.exitCode === null && child.process.signalCode === null;
+
+/** The line of a crashed program's output that says why: an error message, else its last line. */
+export function lastLine(output: string): string {
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return (
+    lines.findLast((line) => /error/i.test(line) && !/^\s*at /.test(line)) ?? lines.at(-1) ?? 'no output'
+  );
+}
