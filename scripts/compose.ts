@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ComposeError } from './compose/errors.ts';
 import { REPO, renderTown, type Target } from './compose/render.ts';
 import { apply, compare } from './compose/sync.ts';
@@ -23,21 +24,27 @@ const console_: Io = { out: (line) => console.log(line), err: (line) => console.
 
 /** `npm run compose`: 0 written or current, 1 stale (`--check`) or refused, 2 not understood. One line per error. */
 export async function main(argv: string[], io: Io = console_): Promise<number> {
-  const known = new Set(['--k8s', '--check', '--help', '-h']);
-  const unknown = argv.find((arg) => !known.has(arg));
-  if (unknown !== undefined) {
-    io.err(
-      `error: unknown ${unknown.startsWith('-') ? 'option' : 'argument'} ${unknown}; see npm run compose -- --help`,
-    );
+  let values: { k8s?: boolean; check?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        k8s: { type: 'boolean' },
+        check: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    io.err(`error: ${(error as Error).message.split('\n')[0]}; see npm run compose -- --help`);
     return 2;
   }
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (values.help) {
     for (const line of USAGE) io.out(line);
     return 0;
   }
   const root = resolve(io.root ?? REPO);
-  const target: Target = argv.includes('--k8s') ? 'k8s' : 'compose';
-  const check = argv.includes('--check');
+  const target: Target = values.k8s ? 'k8s' : 'compose';
+  const check = values.check === true;
   try {
     const town = await readTown(root);
     const files = await renderTown(town, target);

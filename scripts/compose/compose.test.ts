@@ -316,8 +316,11 @@ describe("this repository's generated files", () => {
 
 describe('the command line', () => {
   it.each([
-    [['--frobnicate'], 'error: unknown option --frobnicate; see npm run compose -- --help'],
-    [['k8s'], 'error: unknown argument k8s; see npm run compose -- --help'],
+    [['--frobnicate'], "error: Unknown option '--frobnicate'; see npm run compose -- --help"],
+    [
+      ['k8s'],
+      "error: Unexpected argument 'k8s'. This command does not take positional arguments; see npm run compose -- --help",
+    ],
   ])('%j: one line, exit 2, nothing written', async (argv, message) => {
     const before = await snapshot(root);
     expect(await compose(root, ...argv)).toEqual({ code: 2, out: [], err: [message] });
@@ -346,7 +349,7 @@ describe('the command line', () => {
     });
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual([
-      'error: unknown option --bogus; see npm run compose -- --help',
+      "error: Unknown option '--bogus'; see npm run compose -- --help",
     ]);
   });
 });
