@@ -167,6 +167,33 @@ describe('GET /api/services', () => {
   });
 });
 
+describe('GET /api/services/{service}/records/{list}', () => {
+  it('reads the newest records straight from the service, without recording a call', async () => {
+    expect(await json('/api/services/user/records/things?last=3')).toEqual({
+      status: 200,
+      body: { data: [{ id: '5' }, { id: '6' }, { id: '7' }], count: 7 },
+    });
+    expect(playground.recorder.calls()).toEqual([]);
+  });
+
+  it('reads only list routes of the manifests: 404 otherwise, 503 when the service is down', async () => {
+    expect((await json('/api/services/user/records/users')).status).toBe(404);
+    expect((await json('/api/services/nope/records/things')).status).toBe(404);
+    const notification = await startPlayground({
+      port: 0,
+      page: false,
+      services: [{ name: 'notification', url: 'http://127.0.0.1:1', lists: ['notifications'] }],
+    });
+    try {
+      const response = await fetch(`${notification.url}/api/services/notification/records/notifications`);
+      expect(response.status).toBe(503);
+      expect(await readJson(response)).toEqual({ detail: 'notification unavailable' });
+    } finally {
+      await notification.close();
+    }
+  });
+});
+
 describe('GET /api/events', () => {
   it('streams the graph, the services and each new call', async () => {
     const controller = new AbortController();

@@ -3,10 +3,22 @@ import type { Events } from './events.js';
 import type { Graph } from './graph.js';
 import type { Monitor } from './monitor.js';
 import type { Recorder } from './recorder.js';
-import { CallFilter, CallsPublic, GraphPublic, ServicesPublic, SwitchPath, SwitchState } from './schemas.js';
+import type { Registry } from './registry.js';
+import {
+  CallFilter,
+  CallsPublic,
+  GraphPublic,
+  RecordsPath,
+  RecordsPublic,
+  RecordsQuery,
+  ServicesPublic,
+  SwitchPath,
+  SwitchState,
+} from './schemas.js';
 import type { Switches } from './switches.js';
 
 export interface ApiDeps {
+  registry: Registry;
   recorder: Recorder;
   switches: Switches;
   monitor: Monitor;
@@ -18,7 +30,7 @@ export interface ApiDeps {
 const tags = ['playground'];
 
 /** The page's JSON API under /api, with /openapi.json and /docs like every service of the town. */
-export function createApi({ recorder, switches, monitor, events, graph, logger }: ApiDeps) {
+export function createApi({ registry, recorder, switches, monitor, events, graph, logger }: ApiDeps) {
   const api = createService({
     name: 'playground',
     description: 'What the playground saw: the call graph, the calls, the services and their switches.',
@@ -69,6 +81,28 @@ export function createApi({ recorder, switches, monitor, events, graph, logger }
     },
   );
 
+  api.get(
+    '/api/services/{service}/records/{list}',
+    {
+      summary: "The newest records of a service's list route, read straight from the service",
+      description:
+        'The page reads orders here, so that its own reads do not show up among the calls recorded.',
+      operationId: 'list_records',
+      tags,
+      params: RecordsPath,
+      query: RecordsQuery,
+      response: RecordsPublic,
+      errors: { 404: 'No such list in this town', 503: 'The service is unavailable' },
+    },
+    async ({ params, query }) => {
+      const service = registry.get(params.service);
+      if (!service?.lists.includes(params.list)) {
+        throw new HTTPException(404, `No list /${params.list} on a service ${params.service} in this town`);
+      }
+      return readNewest(`${service.url}/${params.list}`, query.last, service.name);
+    },
+  );
+
   api.put(
     '/api/switches/{service}',
     {
@@ -91,4 +125,20 @@ export function createApi({ recorder, switches, monitor, events, graph, logger }
   );
 
   return api;
+}
+
+async function readPage(url: string, service: string): Promise<{ data: unknown[]; count: number }> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    if (!response.ok) throw new Error(`${response.status}`);
+    return (await response.json()) as { data: unknown[]; count: number };
+  } catch (error) {
+    throw Object.assign(new HTTPException(503, `${service} unavailable`), { cause: error });
+  }
+}
+
+/** List routes answer oldest first with limit/offset: the count first, then the last page. */
+async function readNewest(url: string, last: number, service: string) {
+  const { count } = await readPage(`${url}?limit=1`, service);
+  return readPage(`${url}?limit=${last}&offset=${Math.max(0, count - last)}`, service);
 }

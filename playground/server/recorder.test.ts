@@ -36,6 +36,13 @@ describe('createRecorder', () => {
     expect(recorder.edges()).toEqual([{ from: 'orders', to: 'user', count: 5, errors: 2, p50_ms: 2.5 }]);
   });
 
+  it('lists calls in the order they started, though they are recorded as they end', () => {
+    const recorder = createRecorder();
+    recorder.record(fields({ path: '/inner', started_ms: 20 }));
+    recorder.record(fields({ path: '/outer', started_ms: 10 }));
+    expect(recorder.calls().map((c) => c.path)).toEqual(['/outer', '/inner']);
+  });
+
   it('bounds the number of edges a stray x-caller can create', () => {
     const recorder = createRecorder({ maxEdges: 2 });
     for (const caller of ['a', 'b', 'c', 'a']) recorder.record(fields({ caller }));

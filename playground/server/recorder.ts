@@ -31,7 +31,7 @@ export interface CallQuery {
   trace_id?: string;
   caller?: string;
   callee?: string;
-  /** The most recent `limit` matches, oldest first. */
+  /** The most recent `limit` matches, in the order they started. */
   limit?: number;
 }
 
@@ -113,6 +113,8 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
           (query.caller === undefined || c.caller === query.caller) &&
           (query.callee === undefined || c.callee === query.callee),
       );
+      // Calls are stored as they end; a request that waited for its own calls started before them.
+      matches.sort((a, b) => a.started_ms - b.started_ms || a.id - b.id);
       return query.limit === undefined ? matches : matches.slice(-query.limit);
     },
     edges() {

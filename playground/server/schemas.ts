@@ -65,3 +65,11 @@ export const ServiceStatePublic = z
 export const ServicesPublic = z
   .object({ data: z.array(ServiceStatePublic), count: z.int() })
   .meta({ id: 'Services' });
+
+export const RecordsPath = z.object({ service: z.string().max(64), list: z.string().max(64) });
+
+export const RecordsQuery = z.object({ last: z.coerce.number().int().min(1).max(100).default(20) });
+
+export const RecordsPublic = z
+  .object({ data: z.array(z.record(z.string(), z.unknown())), count: z.int() })
+  .meta({ id: 'Records' });

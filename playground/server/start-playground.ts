@@ -54,8 +54,9 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const monitor = createMonitor(registry, switches, options.probeIntervalMs);
   const events = createEvents({ recorder, monitor, graph: currentGraph });
   const proxy = createProxy({ registry, recorder, switches, timeoutMs: options.timeoutMs });
-  const logger = options.logger ?? createLogger('playground');
-  const api = createApi({ recorder, switches, monitor, events, graph: currentGraph, logger });
+  // Its own API's requests are the page's polling, not worth a line each unless asked for.
+  const logger = options.logger ?? createLogger('playground', process.env.LOG_LEVEL ?? 'warn');
+  const api = createApi({ registry, recorder, switches, monitor, events, graph: currentGraph, logger });
 
   const app = express();
   app.disable('x-powered-by');

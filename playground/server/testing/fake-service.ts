@@ -53,7 +53,15 @@ export async function startFakeService(name: string, count = 3): Promise<FakeSer
         res.end(JSON.stringify(body));
       };
       if (req.url === '/health') return json(200, { status: 'ok', service: name });
-      if (req.url?.startsWith('/things?')) return json(200, { data: [], count });
+      if (req.url?.startsWith('/things?')) {
+        const query = new URL(req.url, 'http://x').searchParams;
+        const offset = Number(query.get('offset') ?? 0);
+        const size = Math.max(0, Math.min(Number(query.get('limit') ?? 100), count - offset));
+        return json(200, {
+          data: Array.from({ length: size }, (_, i) => ({ id: String(offset + i + 1) })),
+          count,
+        });
+      }
       if (req.url === '/reset') return req.socket.destroy();
       if (req.url === '/slow') return setTimeout(() => json(200, { slow: true }), 2000);
       json(req.url === '/created' ? 201 : 200, entry, { 'x-echo': 'yes' });

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { test as base } from '@playwright/test';
+import { freePort } from '../../kit/testing/child.js';
+import { startTown, type Town } from '../../test/town/town.js';
+import { PAGE_DIR, type Playground, readTown, serviceUrlVariable, startPlayground } from '../server/index.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface Running {
+  town: Town;
+  playground: Playground;
+}
+
+/**
+ * The town as `npm start` runs it, on free ports with temp data: every service reaches the others through the
+ * playground, so the playground sees every call. One per worker; stopped (whole process groups) after.
+ */
+export const test = base.extend<{ playground: Playground }, { running: Running }>({
+  running: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a function asks for
+    async ({}, use) => {
+      const port = await freePort();
+      const names = (await readTown(ROOT)).map((s) => s.name);
+      const through = Object.fromEntries(
+        names.map((name) => [serviceUrlVariable(name), `http://127.0.0.1:${port}/svc/${name}`]),
+      );
+      const town = await startTown({ env: through });
+      try {
+        const direct = Object.fromEntries(names.map((name) => [serviceUrlVariable(name), town.url(name)]));
+        const playground = await startPlayground({
+          port,
+          services: await readTown(ROOT, direct),
+          page: PAGE_DIR,
+          probeIntervalMs: 300,
+        });
+        await use({ town, playground });
+        await playground.close();
+      } finally {
+        await town.close();
+      }
+    },
+    { scope: 'worker' },
+  ],
+  playground: async ({ running }, use) => {
+    // Each test starts from a quiet playground: nothing recorded, every switch normal.
+    running.playground.recorder.clear();
+    for (const name of running.town.services.keys())
+      running.playground.switches.set(name, { mode: 'normal' });
+    await use(running.playground);
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,98 @@
+import { getJson } from './api.js';
+import { $, el } from './dom.js';
+import type { Call, Order } from './types.js';
+
+export interface CallSequence {
+  refreshOrders(): Promise<void>;
+  showTrace(traceId: string | null): Promise<void>;
+  /** New calls arrived: redraw if they belong to the trace shown. */
+  seen(calls: Call[]): void;
+}
+
+const who = (caller: string | null) => caller ?? 'outside';
+
+function orderLabel(order: Order): string {
+  const parts = [`order ${order.id}`, `${order.user_id} · ${order.item_id} ×${order.quantity}`];
+  if (order.status) parts.push(order.status);
+  if (order.notification) parts.push(`notification ${order.notification}`);
+  return parts.join(' · ');
+}
+
+/** Pick an order (or take the console's last request): its trace id, then every call of that trace in order. */
+export function createCallSequence(root: HTMLElement): CallSequence {
+  const picker = $<HTMLSelectElement>('select[name="order"]', root);
+  const traceCode = $('.trace code', root);
+  const list = $('ol.calls', root);
+  let orders: Order[] = [];
+  let traceId: string | null = null;
+
+  const render = (calls: Call[]) => {
+    const first = calls[0]?.started_ms ?? 0;
+    const end = Math.max(1, ...calls.map((c) => c.started_ms - first + c.duration_ms));
+    list.replaceChildren(
+      ...calls.map((call) => {
+        const offset = call.started_ms - first;
+        const item = el('li', '', { 'data-callee': call.callee, 'data-status': String(call.status) });
+        const bar = el('span', '', { class: 'bar', 'aria-hidden': 'true' });
+        bar.style.marginLeft = `${(offset / end) * 100}%`;
+        bar.style.width = `${Math.max(0.5, (call.duration_ms / end) * 100)}%`;
+        item.append(
+          el('span', `+${offset.toFixed(1)} ms`, { class: 'offset' }),
+          el('span', `${who(call.caller)} → ${call.callee}`, { class: 'edge' }),
+          el('span', `${call.method} ${call.path}`, { class: 'request' }),
+          el('span', String(call.status), {
+            class: 'status',
+            'data-ok': String(call.status > 0 && call.status < 400),
+          }),
+          el('span', `${call.duration_ms} ms`, { class: 'duration' }),
+          el('span', '', { class: 'track' }),
+        );
+        item.lastElementChild?.append(bar);
+        return item;
+      }),
+    );
+    if (!calls.length)
+      list.append(el('li', traceId ? 'no calls recorded for this trace (yet)' : '', { class: 'empty' }));
+  };
+
+  const showTrace = async (id: string | null) => {
+    traceId = id;
+    traceCode.textContent = id ?? 'none: this order has no trace_id';
+    if (!id) return render([]);
+    const { data } = await getJson<{ data: Call[] }>(`/api/calls?trace_id=${id}`);
+    if (traceId === id) render(data);
+  };
+
+  picker.addEventListener('change', () => {
+    const order = orders.find((o) => o.id === picker.value);
+    if (order) void showTrace(order.trace_id ?? null);
+  });
+  $('button[name="refresh"]', root).addEventListener('click', () => void refreshOrders());
+
+  let refreshTimer: number | undefined;
+  const refreshOrders = async () => {
+    const { data } = await getJson<{ data: Order[] }>('/api/services/orders/records/orders?last=20');
+    orders = [...data].reverse();
+    const chosen = picker.value;
+    picker.replaceChildren(
+      el('option', orders.length ? 'pick an order…' : 'no orders yet: place one from the console', {
+        value: '',
+      }),
+      ...orders.map((o) => el('option', orderLabel(o), { value: o.id })),
+    );
+    picker.value = orders.some((o) => o.id === chosen) ? chosen : '';
+  };
+
+  return {
+    refreshOrders,
+    showTrace,
+    seen(calls) {
+      if (traceId && calls.some((c) => c.trace_id === traceId)) void showTrace(traceId);
+      // Orders calling out may have changed an order (its notification sent): list them again, once.
+      if (calls.some((c) => c.caller === 'orders')) {
+        clearTimeout(refreshTimer);
+        refreshTimer = window.setTimeout(() => void refreshOrders().catch(() => {}), 300);
+      }
+    },
+  };
+}
