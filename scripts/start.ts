@@ -14,11 +14,18 @@ const Settings = z.object({
   TOWN_DATA_DIR: z.string().optional(),
 });
 
-/** `<NAME>_SERVICE_URL` for every service of the town, so each finds the others. */
-function peerUrls(services: ServiceFolder[]): Record<string, string> {
+const PLAYGROUND_PORT = 4000;
+
+const urlVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_SERVICE_URL`;
+
+/**
+ * `<NAME>_SERVICE_URL` for every service of the town. The services get the playground's `/svc/<name>`, so every
+ * call between them passes through it and shows in its diagram; the playground gets where each really listens.
+ */
+function peerUrls(services: ServiceFolder[], via?: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const s of services)
-    env[`${s.name.toUpperCase().replaceAll('-', '_')}_SERVICE_URL`] = `http://${HOST}:${s.port}`;
+    env[urlVariable(s.name)] = via ? `${via}/svc/${s.name}` : `http://${HOST}:${s.port}`;
   return env;
 }
 
@@ -56,20 +63,30 @@ async function main() {
     console.log('No services yet: create one with `npm run generate service -- <name> <port>`.');
     return;
   }
-  const env = peerUrls(services);
+  const playground = `http://${HOST}:${PLAYGROUND_PORT + settings.TOWN_PORT_OFFSET}`;
+  const env = peerUrls(services, playground);
   const { result, commands } = concurrently(
-    services.map((s, i) => ({
-      name: s.name,
-      command: 'node --import tsx src/server.ts',
-      cwd: s.dir,
-      env: {
-        ...env,
-        PORT: String(s.port),
-        HOST,
-        ...(settings.TOWN_DATA_DIR ? { DATA_FILE: join(settings.TOWN_DATA_DIR, `${s.name}.json`) } : {}),
+    [
+      ...services.map((s, i) => ({
+        name: s.name,
+        command: 'node --import tsx src/server.ts',
+        cwd: s.dir,
+        env: {
+          ...env,
+          PORT: String(s.port),
+          HOST,
+          ...(settings.TOWN_DATA_DIR ? { DATA_FILE: join(settings.TOWN_DATA_DIR, `${s.name}.json`) } : {}),
+        },
+        prefixColor: COLORS[i % COLORS.length],
+      })),
+      {
+        name: 'playground',
+        command: 'node --import tsx server/server.ts',
+        cwd: join(ROOT, 'playground'),
+        env: { ...peerUrls(services), PORT: new URL(playground).port, HOST },
+        prefixColor: 'white',
       },
-      prefixColor: COLORS[i % COLORS.length],
-    })),
+    ],
     { prefix: 'name', killOthersOn: [], handleInput: false },
   );
   result.catch(() => undefined);
@@ -79,7 +96,7 @@ async function main() {
 
   const started = Date.now();
   const rows = await Promise.all(
-    services.map(async (s) => {
+    [...services, { name: 'playground', port: new URL(playground).port }].map(async (s) => {
       const url = `http://${HOST}:${s.port}`;
       const up = await healthy(`${url}/health`, started + HEALTH_TIMEOUT_MS, () => exited.has(s.name));
       return { name: s.name, url, up };
@@ -87,10 +104,17 @@ async function main() {
   );
   printTable(rows);
   const down = rows.filter((r) => !r.up).map((r) => r.name);
+  if (down.includes('playground')) {
+    console.log(
+      `The playground is not answering at ${playground} (see its lines above): the services reach each other ` +
+        'through it, so their calls to each other fail until it runs.',
+    );
+  }
   console.log(
     down.length
       ? `Not answering /health: ${down.join(', ')} (see its lines above). The others keep running; Ctrl-C stops all.`
-      : `The town is up in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`,
+      : `The town is up in ${((Date.now() - started) / 1000).toFixed(1)} s. ` +
+          `Open ${playground} to watch it and call it. Ctrl-C stops everything.`,
   );
 }
 

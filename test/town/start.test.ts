@@ -7,6 +7,7 @@ import { readServices } from '../../scripts/services.js';
 import { makeTempDir } from './temp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+const PLAYGROUND_PORT = 4000;
 const running: Child[] = [];
 const blockers: Server[] = [];
 
@@ -40,7 +41,7 @@ async function townProcesses(dataDir: string): Promise<{ pid: number; service: s
       const environ = await readFile(`/proc/${entry}/environ`, 'utf8');
       if (!environ.includes(`TOWN_DATA_DIR=${dataDir}`)) continue;
       const cwd = await readlink(`/proc/${entry}/cwd`);
-      const service = /services\/([a-z0-9-]+)-service$/.exec(cwd)?.[1];
+      const service = /services\/([a-z0-9-]+)-service$|\/(playground)$/.exec(cwd)?.slice(1).find(Boolean);
       if (service) found.push({ pid: Number(entry), service });
     } catch {
       // Gone, or not ours to read.
@@ -59,7 +60,7 @@ async function health(url: string): Promise<number> {
 
 async function startTown(block?: string) {
   const services = await readServices(ROOT);
-  const offset = await freeOffset(services.map((s) => s.port));
+  const offset = await freeOffset([...services.map((s) => s.port), PLAYGROUND_PORT]);
   const dataDir = await makeTempDir('start');
   const urls = new Map(services.map((s) => [s.name, `http://127.0.0.1:${s.port + offset}`]));
   if (block) {
@@ -74,7 +75,8 @@ async function startTown(block?: string) {
   });
   running.push(child);
   await child.waitFor(/The town is up|Not answering \/health/, 30_000);
-  return { child, urls, dataDir, services };
+  const playground = `http://127.0.0.1:${PLAYGROUND_PORT + offset}`;
+  return { child, urls, dataDir, services, playground };
 }
 
 describe('npm start', () => {
@@ -92,6 +94,32 @@ describe('npm start', () => {
     expect(child.output()).toMatch(/\[user\] user service listening/);
   });
 
+  it('starts the playground, through which the services call each other', async () => {
+    const { child, urls, playground } = await startTown();
+    expect(await health(playground)).toBe(200);
+    expect(child.output()).toMatch(new RegExp(`playground\\s+up\\s+${playground.replaceAll('.', '\\.')}\\s`));
+    expect(child.output()).toContain(`Open ${playground} to watch it and call it.`);
+    // An order placed straight on orders: its calls to user and inventory still pass through the playground.
+    const placed = await fetch(`${urls.get('orders')}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: 'u1', item_id: 'item1', quantity: 1 }),
+    });
+    expect(placed.status).toBe(201);
+    const graph = (await (await fetch(`${playground}/api/graph`)).json()) as {
+      observed: { from: string; to: string }[];
+    };
+    expect(graph.observed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ from: 'orders', to: 'user', count: 1 }),
+        expect.objectContaining({ from: 'orders', to: 'inventory', count: 1 }),
+      ]),
+    );
+    const page = await fetch(playground);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>microtown playground</title>');
+  });
+
   it('keeps the others running when one service crashes', async () => {
     const { child, urls, dataDir } = await startTown();
     const user = (await townProcesses(dataDir)).filter((p) => p.service === 'user');
@@ -105,14 +133,15 @@ describe('npm start', () => {
   });
 
   it('stops everything on Ctrl-C, leaving no process behind', async () => {
-    const { child, urls, dataDir } = await startTown();
-    expect((await townProcesses(dataDir)).length).toBeGreaterThanOrEqual(4);
+    const { child, urls, dataDir, playground } = await startTown();
+    const started = (await townProcesses(dataDir)).map((p) => p.service);
+    expect(new Set(started)).toEqual(new Set(['user', 'inventory', 'orders', 'notification', 'playground']));
     // Ctrl-C in a terminal signals the whole foreground process group.
     process.kill(-(child.process.pid as number), 'SIGINT');
     await child.exited();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await townProcesses(dataDir)).toEqual([]);
-    for (const url of urls.values()) expect(await health(url)).toBe(0);
+    for (const url of [...urls.values(), playground]) expect(await health(url)).toBe(0);
   });
 
   it('reports a port in use by the service name, in one line, and starts the rest', async () => {
