@@ -95,6 +95,14 @@ describe('/svc/<service>/...', () => {
     expect((await readJson(response)).sha256).toBe(createHash('sha256').update(body).digest('hex'));
   });
 
+  it("keeps a service's redirects within its /svc/<name> prefix", async () => {
+    const docs = await fetch(`${playground.url}/svc/user/docs`, { redirect: 'manual' });
+    expect(docs.status).toBe(301);
+    expect(docs.headers.get('location')).toBe('/svc/user/docs/');
+    const away = await fetch(`${playground.url}/svc/user/away`, { redirect: 'manual' });
+    expect(away.headers.get('location')).toBe('http://elsewhere.example/x');
+  });
+
   it('reuses connections to a service (keep-alive)', async () => {
     const before = user.connections();
     for (let i = 0; i < 20; i++) await (await fetch(`${playground.url}/svc/user/users/u1`)).text();

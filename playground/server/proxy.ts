@@ -69,6 +69,13 @@ export function createProxy({ registry, recorder, switches, timeoutMs = 10_000 }
             proxyReq.setHeader('via', VIA);
             proxyReq.once('timeout', () => timedOut.add(req));
           },
+          // A redirect to `/docs/` means the service's /docs/, which is /svc/<name>/docs/ from here.
+          proxyRes: (proxyRes) => {
+            const location = proxyRes.headers.location;
+            if (location?.startsWith('/') && !location.startsWith('//')) {
+              proxyRes.headers.location = `/svc/${service.name}${location}`;
+            }
+          },
           error: (error, req, res) => {
             if (!('writeHead' in res)) return;
             const [status, detail] = failed(service, error, req);

@@ -23,7 +23,8 @@ export interface FakeService {
 
 /**
  * A stand-in for a town service: `/health`, a list route answering `{data, count}`, `/slow` (waits 2 s),
- * `/reset` (drops the connection), and an echo of anything else: method, path, headers and a digest of the body.
+ * `/reset` (drops the connection), redirects at `/docs` and `/away`, and an echo of anything else: method, path,
+ * headers and a digest of the body.
  */
 export async function startFakeService(name: string, count = 3): Promise<FakeService> {
   const seen: Seen[] = [];
@@ -63,6 +64,8 @@ export async function startFakeService(name: string, count = 3): Promise<FakeSer
         });
       }
       if (req.url === '/reset') return req.socket.destroy();
+      if (req.url === '/docs') return json(301, {}, { location: '/docs/' });
+      if (req.url === '/away') return json(302, {}, { location: 'http://elsewhere.example/x' });
       if (req.url === '/slow') return setTimeout(() => json(200, { slow: true }), 2000);
       json(req.url === '/created' ? 201 : 200, entry, { 'x-echo': 'yes' });
     });
