@@ -288,9 +288,9 @@ describe('bad input', () => {
 });
 
 describe("plop's menu", () => {
-  it('loads the plopfile with the three generators', async () => {
+  it('loads the plopfile with the four generators', async () => {
     const plop = await nodePlop(join(REPO, 'plopfile.js'));
-    expect(plop.getGeneratorList().map((g) => g.name)).toEqual(['service', 'resource', 'call']);
+    expect(plop.getGeneratorList().map((g) => g.name)).toEqual(['service', 'resource', 'call', 'exercise']);
   });
 
   it('runs the same checked generation from the answers, and fails as plop expects', async () => {

@@ -25,7 +25,12 @@ export function readArgs(argv: string[]): Options {
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new GradeError(`${(error as Error).message.split('\n')[0]} (npm run grade -- --help)`);
+    const option = /'(-[^']*)'/.exec((error as Error).message)?.[1];
+    const what =
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `unknown option ${option}`
+        : (error as Error).message.split('\n')[0];
+    throw new GradeError(`${what} (npm run grade -- --help)`);
   }
   const { values, positionals } = parsed;
   const [exercise, extra] = positionals;
@@ -109,8 +114,13 @@ export async function checkReachable(urls: Map<string, string>): Promise<void> {
       try {
         await fetch(url, { signal: AbortSignal.timeout(3000), redirect: 'manual' });
       } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code;
-        const why = cause === 'ECONNREFUSED' ? 'connection refused' : (cause ?? 'no answer within 3 s');
+        const { name: kind, cause } = error as { name: string; cause?: { code?: string; message?: string } };
+        const why =
+          cause?.code === 'ECONNREFUSED'
+            ? 'connection refused'
+            : kind === 'TimeoutError'
+              ? 'no answer within 3 s'
+              : (cause?.code ?? cause?.message ?? (error as Error).message);
         throw new GradeError(`--url ${name}=${url}: nothing answers there (${why}); is the service running?`);
       }
     }),

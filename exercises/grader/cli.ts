@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { checkReachable, checkUrls, readArgs, USAGE } from './args.ts';
 import { GradeError } from './checks.ts';
-import { startControl } from './control.ts';
+import { startControl } from './control-server.ts';
 import { EXERCISES, findExercise } from './exercise.ts';
 import { loadImplementation } from './implementation.ts';
 import { writeReports } from './reports.ts';
@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
 
   let playwright: ChildProcess | undefined;
   const stop = async () => {
-    if (playwright?.pid && playwright.exitCode === null) process.kill(-playwright.pid, 'SIGKILL');
+    await stopGroup(playwright);
     await supervisor.close();
     rmSync(tmp, { recursive: true, force: true });
   };
@@ -88,6 +88,23 @@ export async function main(argv: string[]): Promise<number> {
     await proxy?.close();
     await stop();
   }
+}
+
+/** Playwright closes its browsers on SIGINT; whatever is left after 5 s is killed. */
+async function stopGroup(child: ChildProcess | undefined): Promise<void> {
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), signal);
+    } catch {
+      // Gone already.
+    }
+  };
+  const exited = new Promise((done) => child.once('exit', done));
+  kill('SIGINT');
+  const timer = setTimeout(() => kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
 }
 
 /** Reads back the score: exit 0 only on full marks. */

@@ -33,6 +33,8 @@ export class Supervisor {
   readonly targets = new Map<string, Target | Managed>();
   /** The peer URLs the services were started with; a restart keeps them. */
   private peers: Record<string, string> = {};
+  /** After `close()` nothing starts again, even a start already asked for. */
+  private closed = false;
 
   /** The learner's services (from `urls`, else the implementation) and the town beside them. */
   static async plan(exercise: Exercise, impl: Implementation, urls: Map<string, string>, dataDir: string) {
@@ -113,6 +115,7 @@ export class Supervisor {
   async start(name: string, peers: Record<string, string> = this.peers): Promise<void> {
     const target = this.managedTarget(name);
     if (target.child && isRunning(target.child)) return;
+    if (this.closed) throw new GradeError('grading was stopped');
     const [command = 'node', ...args] = target.command;
     const child = spawnChild(command, args, { cwd: target.cwd, env: { ...peers, ...target.env } });
     target.child = child;
@@ -132,6 +135,7 @@ export class Supervisor {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const children = [...this.targets.values()].flatMap((t) => ('child' in t && t.child ? [t.child] : []));
     await Promise.all(children.map((child) => child.stop('SIGTERM')));
   }

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Child, freePort, spawnChild } from '../../kit/testing/child.ts';
+import { EXERCISES } from './exercise.ts';
+import { answers, lostTasks, runGrade } from './testing.ts';
+
+// The chapter's own four FastAPI services (exercises/fixtures/chapter-fastapi, verbatim), graded like any learner's.
+// They need Python with FastAPI: Debian's python3-fastapi python3-uvicorn python3-requests, or PYTHON=<interpreter>.
+const PYTHON = process.env.PYTHON || '/usr/bin/python3';
+const CHAPTER = join(EXERCISES, 'fixtures', 'chapter-fastapi');
+const running: Child[] = [];
+
+async function uvicorn(module: string): Promise<string> {
+  const port = await freePort();
+  const child = spawnChild(PYTHON, ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(port), module], {
+    cwd: CHAPTER,
+  });
+  running.push(child);
+  await child.waitFor(/Uvicorn running|Application startup complete/, 20_000);
+  return `http://127.0.0.1:${port}`;
+}
+
+beforeAll(() => {
+  try {
+    execFileSync(PYTHON, ['-c', 'import fastapi, uvicorn, requests']);
+  } catch {
+    throw new Error(
+      `${PYTHON} has no FastAPI: apt-get install -y python3-fastapi python3-uvicorn python3-requests, or set PYTHON`,
+    );
+  }
+});
+afterAll(() => Promise.all(running.map((child) => child.stop())));
+
+describe("the chapter's FastAPI services", () => {
+  it('exercise 01 with --url: every task lost, each for the reason docs/exercises.md gives', async () => {
+    const [user, inventory] = await Promise.all([
+      uvicorn('user_service:app'),
+      uvicorn('inventory_service:app'),
+    ]);
+    const run = await runGrade(['01', '--url', `user=${user}`, '--url', `inventory=${inventory}`]);
+    expect(run.code).toBe(1);
+    expect(lostTasks(run)).toEqual({
+      1: expect.stringMatching(/^POST \/users answered 404 \{"detail":"Not Found"\}; expected 201/),
+      2: expect.stringMatching(
+        /^POST \/users with \{"name":"Ada"\} answered 404 \{"detail":"Not Found"\}; expected 422/,
+      ),
+      3: expect.stringMatching(/^could not create a user to read back: POST \/users answered 404/),
+      4: expect.stringMatching(
+        /^GET \/users\/no-such-id-4242 answered 200 \{"error":"Not found"\}; expected 404/,
+      ),
+      5: expect.stringMatching(/^POST \/items answered 404 \{"detail":"Not Found"\}; expected 201/),
+      6: expect.stringMatching(/^POST \/items with \{"name":"lamp","stock":-1\} answered 404/),
+      7: expect.stringMatching(/^could not create an item to read back: POST \/items answered 404/),
+    });
+    expect(run.stdout).toMatch(/user +http:\/\/127\.0\.0\.1:\d+ +\(--url\)/);
+    // Services given with --url are not the grader's to stop.
+    expect(await answers(user)).toBe(true);
+  });
+});

@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { answers, type Graded, lostTasks, runGrade } from './testing.ts';
+
+/**
+ * Each implementation, graded by `npm run grade` as a real process, must lose exactly these tasks, each with a hint
+ * that names the mistake. The broken ones are in exercises/<NN>/fixtures/ (see their first lines).
+ */
+const CASES: { exercise: string; impl?: string; lost: Record<number, RegExp> }[] = [
+  { exercise: '01', lost: {} },
+  { exercise: '01', impl: 'fixtures/learner', lost: {} },
+  {
+    exercise: '01',
+    impl: 'fixtures/wrong-status',
+    lost: {
+      1: /^POST \/users answered 200 \{.*\}; expected 201: a POST that creates something answers 201 Created$/,
+      5: /^POST \/items answered 200 \{.*\}; expected 201/,
+    },
+  },
+  {
+    exercise: '01',
+    impl: 'fixtures/chapter-error-200',
+    lost: { 4: /^GET \/users\/no-such-id-4242 answered 200 \{"error":"Not found"\}; expected 404/ },
+  },
+  {
+    exercise: '01',
+    impl: 'fixtures/negative-stock',
+    lost: {
+      6: /^POST \/items with \{"name":"lamp","stock":-1\} answered 201 .*; expected 422 .*"loc":\["body","stock"\]/,
+    },
+  },
+  {
+    exercise: '01',
+    impl: 'fixtures/missing-validation',
+    lost: {
+      2: /^POST \/users with \{"name":"Ada"\} answered 201 .*; expected 422 .*"loc":\["body","email"\]/,
+    },
+  },
+  { exercise: '02', lost: {} },
+  {
+    exercise: '02',
+    impl: 'fixtures/missing-edge',
+    lost: {
+      4: /^missing the arrow orders --> notification: .*the playground saw orders call POST \/send on notification/,
+    },
+  },
+];
+
+const graded = new Map<(typeof CASES)[number], Graded>();
+
+beforeAll(async () => {
+  // Two gradings at a time: each starts its own services on free ports.
+  const queue = [...CASES];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      graded.set(next, await runGrade([next.exercise, ...(next.impl ? ['--impl', next.impl] : [])]));
+    }
+  };
+  await Promise.all([worker(), worker()]);
+}, 300_000);
+
+describe.each(CASES)('npm run grade -- $exercise --impl $impl', (c) => {
+  it(`loses exactly tasks [${Object.keys(c.lost)}], each with a hint that names the mistake`, () => {
+    const run = graded.get(c) as Graded;
+    expect(run.stderr).toBe('');
+    const lost = lostTasks(run);
+    expect(Object.keys(lost).map(Number)).toEqual(Object.keys(c.lost).map(Number));
+    for (const [task, hint] of Object.entries(c.lost)) {
+      expect(lost[Number(task)]).toMatch(hint);
+      expect(run.stdout).toContain(`      hint: ${lost[Number(task)]}`);
+    }
+  });
+
+  it('exits 0 only on full marks, and writes every report', () => {
+    const run = graded.get(c) as Graded;
+    const full = Object.keys(c.lost).length === 0;
+    expect(run.code).toBe(full ? 0 : 1);
+    expect(run.results).toMatchObject({ version: 3, status: full ? 'pass' : 'fail', message: null });
+    expect(run.results?.score).toBe(run.tasks?.reduce((sum, t) => sum + t.score, 0));
+    expect(run.results?.score === run.results?.max_score).toBe(full);
+    for (const test of run.results?.tests ?? []) {
+      expect(test).toEqual({
+        name: expect.any(String),
+        status: expect.stringMatching(/^(pass|fail)$/),
+        message: test.status === 'pass' ? null : expect.any(String),
+        task_id: expect.any(Number),
+      });
+    }
+    const junit = readFileSync(join(run.out, 'junit.xml'), 'utf8');
+    // A check that throws its hint is an <error> to Playwright's junit reporter, a failed expect() a <failure>.
+    const [, failures, errors] = /<testsuites [^>]*failures="(\d+)"[^>]*errors="(\d+)"/.exec(junit) ?? [];
+    expect(Number(failures) + Number(errors)).toBe(Object.keys(c.lost).length);
+    expect(existsSync(join(run.out, 'html', 'index.html'))).toBe(true);
+    expect(run.stdout).toMatch(new RegExp(`score +${run.results?.score}/${run.results?.max_score}\\n`));
+  });
+
+  it('stops every service it started', async () => {
+    const run = graded.get(c) as Graded;
+    expect(run.started.length).toBeGreaterThan(0);
+    for (const url of run.started) expect(await answers(url)).toBe(false);
+  });
+});
