@@ -126,6 +126,38 @@ test('the sequence view lists the calls of one order, in order', async ({ page, 
   await page.locator('#sequence').screenshot({ path: 'docs/img/sequence.png' });
 });
 
+test('a call nobody expects is drawn as unexpected; the diagram copies as text', async ({
+  page,
+  playground,
+}) => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto(playground.url);
+  await expect(page.locator('#live')).toHaveText('live');
+  // As if user called orders: the manifests declare no such edge.
+  const response = await fetch(`${playground.url}/svc/orders/orders?limit=1`, {
+    headers: { 'x-caller': 'user' },
+  });
+  expect(response.status).toBe(200);
+  await expect(edge(page, 'user->orders')).toHaveAttribute('data-state', 'unexpected');
+  await expect(page.locator('#diagram .mermaid-box svg').getByText(/^unexpected: 1 call/)).toBeVisible();
+  await page.getByRole('tab', { name: 'as text' }).click();
+  await expect(page.locator('#arrows-text')).toHaveText('user --> orders\n');
+  await page.locator('button[data-copy="arrows-text"]').click();
+  expect(await page.evaluate('navigator.clipboard.readText()')).toBe('user --> orders\n');
+});
+
+test("the console's last request shows its own calls", async ({ page, playground }) => {
+  await page.goto(playground.url);
+  await page.getByLabel('preset').selectOption({ label: 'user: read user u1' });
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.locator('#console output[name="status"]')).toHaveText('200 OK');
+  await expect(page.locator('#console pre.response-body')).toContainText('"Santanu"');
+  await expect(page.locator('#console output[name="time"]')).toHaveText(/^\d+\.\d ms$/);
+  await page.getByRole('button', { name: "show this request's calls" }).click();
+  await expect(page.locator('#sequence ol.calls li .request')).toHaveText(['GET /users/u1']);
+  await expect(page.locator('#sequence ol.calls li .edge')).toHaveText(['outside → user']);
+});
+
 test('the proxy refuses a service that is not in the town', async ({ page, playground }) => {
   // The browser itself resolves `..` and `%2e%2e`; the server's tests send those raw.
   for (const path of ['/svc/nope/users', '/svc/user%2F../orders', '/svc/user@example.com/users']) {
