@@ -1,4 +1,4 @@
-import type { Registry } from './registry.js';
+import type { Registry, Service } from './registry.js';
 import type { Switch, Switches } from './switches.js';
 
 /** What the page shows for one service. */
@@ -37,9 +37,10 @@ export function createMonitor(registry: Registry, switches: Switches, intervalMs
   let probing: Promise<ServiceState[]> | undefined;
   let timer: NodeJS.Timeout | undefined;
   const listeners = new Set<(states: ServiceState[]) => void>();
-  const timeoutMs = Math.max(200, Math.min(intervalMs, 2000));
+  // A busy machine answers late: a probe waits longer than the interval before it calls a service down.
+  const timeoutMs = Math.max(1000, Math.min(intervalMs, 2000));
 
-  const probeOne = async (service: ReturnType<Registry['get']> & object): Promise<ServiceState> => {
+  const probeOne = async (service: Service): Promise<ServiceState> => {
     const up = await getJson(`${service.url}/health`, timeoutMs).then(
       () => true,
       () => false,
