@@ -57,4 +57,24 @@ describe("the chapter's FastAPI services", () => {
     // Services given with --url are not the grader's to stop.
     expect(await answers(user)).toBe(true);
   });
+
+  it('exercise 03, their orders against our town: never reserves, 200 for errors, no id, no x-caller', async () => {
+    const run = await runGrade(['03', '--impl', CHAPTER]);
+    expect(run.code).toBe(1);
+    expect(lostTasks(run)).toEqual({
+      2: expect.stringMatching(
+        /^POST \/order\?user_id=ghost-\S+ answered 200 \{"message":"Order successful"\}; expected 404/,
+      ),
+      3: expect.stringMatching(
+        /^orders never asked inventory to reserve the stock: item \S+ still has 5 \(its calls to inventory: GET \/stock\/\S+ -> 200\)/,
+      ),
+      4: expect.stringMatching(/^POST \/order\?\S+ answered 200 \{"error":"Out of stock"\}; expected 409/),
+      6: expect.stringMatching(
+        /answered \{"message":"Order successful"\}: no "id" to read the order back with$/,
+      ),
+      7: expect.stringMatching(
+        /^the diagram does not show orders --> user: its calls to user have no x-caller header/,
+      ),
+    });
+  });
 });

@@ -45,6 +45,33 @@ const CASES: { exercise: string; impl?: string; lost: Record<number, RegExp> }[]
       4: /^missing the arrow orders --> notification: .*the playground saw orders call POST \/send on notification/,
     },
   },
+  { exercise: '03', lost: {} },
+  { exercise: '03', impl: '../fixtures/learner-orders', lost: {} },
+  {
+    exercise: '03',
+    impl: 'fixtures/never-reserves',
+    lost: {
+      3: /^orders never asked inventory to reserve the stock: item \S+ still has 5 \(its calls to inventory: GET \/stock\/\S+ -> 200\)$/,
+      4: /^5 orders at once for an item with 2 in stock: 5 succeeded and 2 are left; expected 2 and 0/,
+    },
+  },
+  { exercise: '04', lost: {} },
+  {
+    exercise: '04',
+    impl: 'fixtures/fails-without-notification',
+    lost: {
+      1: /^POST \/order\?\S+ answered 503 \{"detail":"notification unavailable"\}; expected 201 or 200: a closed notification shop must not stop the sale/,
+      2: /^the order placed while notification was down was refused \(503\), so there was nothing to deliver later$/,
+    },
+  },
+  { exercise: '05', lost: {} },
+  {
+    exercise: '05',
+    impl: 'fixtures/shared-data-file',
+    lost: {
+      5: /^user's data is not in its DATA_FILE \(user\.json\): it went to town\.json, where inventory keeps its data too/,
+    },
+  },
 ];
 
 const graded = new Map<(typeof CASES)[number], Graded>();
@@ -58,7 +85,7 @@ beforeAll(async () => {
     }
   };
   await Promise.all([worker(), worker()]);
-}, 300_000);
+}, 600_000);
 
 describe.each(CASES)('npm run grade -- $exercise --impl $impl', (c) => {
   it(`loses exactly tasks [${Object.keys(c.lost)}], each with a hint that names the mistake`, () => {

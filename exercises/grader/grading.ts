@@ -6,6 +6,7 @@ import { loadExercise } from './exercise.ts';
 
 export { expect } from '@playwright/test';
 export * from './checks.ts';
+export type { Control } from './control.ts';
 
 /** What `npm run grade` hands the specs: the exercise, the implementation graded, the services and their URLs. */
 const exercise = loadExercise(process.env.GRADE_EXERCISE ?? fail('run the grading specs with npm run grade'));

@@ -2,13 +2,22 @@
 // exercises' `grading.ts` files, which neither the root Playwright config nor vitest collects.
 import { join, resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, findChromium } from './browser.ts';
+import { CHROMIUM_ARGS, findChromium } from '../../playground/e2e/find-chromium.ts';
 import { loadExercise } from './exercise.ts';
 
 const dir = process.env.GRADE_EXERCISE;
 if (!dir) throw new Error('grader: run it with npm run grade -- <exercise>, which sets GRADE_EXERCISE');
 const exercise = loadExercise(dir);
 const out = resolve(process.env.GRADE_OUT ?? 'grade-report');
+
+/** Only exercises with browser checks need Chromium; their checks fail with the reason when there is none. */
+function chromium(): string | undefined {
+  try {
+    return findChromium();
+  } catch {
+    return undefined;
+  }
+}
 
 export default defineConfig({
   testDir: exercise.dir,
@@ -27,6 +36,6 @@ export default defineConfig({
   ],
   use: {
     headless: true,
-    launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: chromium(), args: CHROMIUM_ARGS },
   },
 });

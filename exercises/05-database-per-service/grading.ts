@@ -1,0 +1,150 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import {
+  type Api,
+  type Control,
+  expectStatus,
+  fail,
+  implementationDir,
+  show,
+  targets,
+  task,
+  test,
+  unique,
+} from '../grader/grading.ts';
+
+// The grader starts your user, inventory and orders, each with its own DATA_FILE, restarts them, and reads the files.
+type Services = (name: string) => Api;
+
+const created = async (api: Services, service: string, path: string, body: unknown) => {
+  const reply = await api(service).post(path, body);
+  expectStatus(reply, 201, `${service} must create it first`);
+  return reply.body;
+};
+const newUser = (api: Services, email = `${unique('ada')}@example.com`) =>
+  created(api, 'user', '/users', { name: 'Ada Lovelace', email });
+const newItem = (api: Services, name = unique('lamp')) =>
+  created(api, 'inventory', '/items', { name, stock: 5 });
+
+/** Restarts `service` (or crashes and starts it), then reads `path` again: the fields of `before` are the same. */
+async function keeps(
+  api: Services,
+  town: Control,
+  service: string,
+  path: string,
+  before: Record<string, unknown>,
+  crash = false,
+) {
+  if (crash) {
+    await town.stop(service, 'SIGKILL');
+    await town.start(service);
+  } else await town.restart(service);
+  const reply = await api(service).get(path);
+  const how = crash ? 'killed (kill -9) just after it answered 201' : 'restarted';
+  if (reply.status !== 200) {
+    fail(
+      `${service} forgot what it stored: after it was ${how}, GET ${path} answered ${reply.status} ${show(reply.body)}; keep the data in the file named by DATA_FILE, written before answering`,
+    );
+  }
+  const changed = Object.keys(before).filter(
+    (key) => JSON.stringify(reply.body?.[key]) !== JSON.stringify(before[key]),
+  );
+  if (changed.length) {
+    fail(
+      `after ${service} was ${how}, GET ${path} answered ${show(reply.body)}; before it had ${changed.map((key) => `"${key}": ${show(before[key], 40)}`).join(', ')}`,
+    );
+  }
+}
+
+task(1, () => {
+  test('a user created before a restart is found after it', async ({ api, town }) => {
+    const user = await newUser(api);
+    await keeps(api, town, 'user', `/users/${user.id}`, user);
+  });
+});
+
+task(2, () => {
+  test('an item and the stock an order took are found after a restart', async ({ api, town }) => {
+    const [user, item] = await Promise.all([newUser(api), newItem(api)]);
+    expectStatus(
+      await api('orders').post(`/order?user_id=${user.id}&item_id=${item.id}`),
+      [201, 200],
+      'an order takes stock',
+    );
+    const stock = (await api('inventory').get(`/stock/${item.id}`)).body;
+    await keeps(api, town, 'inventory', `/stock/${item.id}`, stock);
+    await keeps(
+      api,
+      town,
+      'inventory',
+      `/items/${item.id}`,
+      (await api('inventory').get(`/items/${item.id}`)).body,
+    );
+  });
+});
+
+task(3, () => {
+  test('an order placed before a restart is found after it', async ({ api, town }) => {
+    const [user, item] = await Promise.all([newUser(api), newItem(api)]);
+    const placed = await api('orders').post(`/order?user_id=${user.id}&item_id=${item.id}`);
+    expectStatus(placed, [201, 200], 'the order must be placed first');
+    const { id, user_id, item_id } = placed.body;
+    await keeps(api, town, 'orders', `/orders/${id}`, { id, user_id, item_id });
+  });
+});
+
+task(4, () => {
+  test('a user answered 201 survives kill -9 right after the answer', async ({ api, town }) => {
+    const user = await newUser(api);
+    await keeps(api, town, 'user', `/users/${user.id}`, user, true);
+  });
+});
+
+/** Every file under `dir` (a few levels, no node_modules) that contains `marker`. */
+function filesWith(marker: string, dir: string, depth = 4): string[] {
+  if (!existsSync(dir) || depth < 0) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory())
+      return ['node_modules', '.git'].includes(entry.name) ? [] : filesWith(marker, path, depth - 1);
+    return statSync(path).size < 5_000_000 && readFileSync(path).includes(marker) ? [path] : [];
+  });
+}
+
+task(5, () => {
+  test("user's and inventory's data are each in their own DATA_FILE, and in no other service's", async ({
+    api,
+  }) => {
+    const dataDir = dirname(targets.user?.dataFile ?? fail('the grader gave user no DATA_FILE'));
+    const shown = (file: string) =>
+      file.startsWith(dataDir) ? basename(file) : relative(implementationDir, file);
+    // Where each write went, looked up right after it: a service sharing a file may overwrite the other's later.
+    const user = `${unique('ada')}@example.com`;
+    await newUser(api, user);
+    const found: Record<string, string[]> = {
+      user: [...filesWith(user, dataDir), ...filesWith(user, implementationDir)],
+    };
+    const lamp = unique('lamp');
+    await newItem(api, lamp);
+    found.inventory = [...filesWith(lamp, dataDir), ...filesWith(lamp, implementationDir)];
+    for (const [service, files] of Object.entries(found)) {
+      const own = targets[service]?.dataFile ?? '';
+      const sharers = Object.keys(found).filter(
+        (other) => other !== service && found[other]?.some((f) => files.includes(f)),
+      );
+      if (!files.includes(own)) {
+        const where = files.length
+          ? `it went to ${files.map(shown).join(', ')}`
+          : 'no file the grader can see has it';
+        const shared = sharers.length ? `, where ${sharers.join(' and ')} keeps its data too` : '';
+        fail(
+          `${service}'s data is not in its DATA_FILE (${shown(own)}): ${where}${shared}; give each service a file of its own, the one DATA_FILE names`,
+        );
+      }
+      if (sharers.length)
+        fail(
+          `${service}'s data file ${shown(own)} also holds ${sharers.join(' and ')}'s data: no two services share a file`,
+        );
+    }
+  });
+});
