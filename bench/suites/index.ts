@@ -1,9 +1,10 @@
 import type { Suite } from '../types.js';
 import { generation } from './generate.js';
+import { grade } from './grade.js';
 import { orders } from './orders.js';
 import { playground } from './playground.js';
 import { read } from './read.js';
 import { store } from './store.js';
 
 /** Every suite, in the order `npm run bench` runs them. Add a new one here. */
-export const suites: Suite[] = [read, store, orders, generation, playground];
+export const suites: Suite[] = [read, store, orders, generation, playground, grade];
