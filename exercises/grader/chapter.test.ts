@@ -2,13 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Child, freePort, spawnChild } from '../../kit/testing/child.ts';
-import { EXERCISES } from './exercise.ts';
+import { EXERCISES, REPO } from './exercise.ts';
 import { answers, lostTasks, runGrade } from './testing.ts';
 
-// The chapter's own four FastAPI services (exercises/fixtures/chapter-fastapi, verbatim), graded like any learner's.
+// The chapter's own four FastAPI services (peers/chapter-fastapi, verbatim), graded like any learner's.
 // They need Python with FastAPI: Debian's python3-fastapi python3-uvicorn python3-requests, or PYTHON=<interpreter>.
 const PYTHON = process.env.PYTHON || '/usr/bin/python3';
-const CHAPTER = join(EXERCISES, 'fixtures', 'chapter-fastapi');
+const CHAPTER = join(REPO, 'peers', 'chapter-fastapi');
+const IMPLEMENTATION = join(EXERCISES, 'fixtures', 'chapter-fastapi');
 const running: Child[] = [];
 
 async function uvicorn(module: string): Promise<string> {
@@ -59,7 +60,7 @@ describe("the chapter's FastAPI services", () => {
   });
 
   it('exercise 03, their orders against our town: never reserves, 200 for errors, no id, no x-caller', async () => {
-    const run = await runGrade(['03', '--impl', CHAPTER]);
+    const run = await runGrade(['03', '--impl', IMPLEMENTATION]);
     expect(run.code).toBe(1);
     expect(lostTasks(run)).toEqual({
       2: expect.stringMatching(
