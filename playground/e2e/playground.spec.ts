@@ -8,7 +8,9 @@ const row = (page: Page, service: string) => page.locator(`#services tr[data-ser
 const edge = (page: Page, name: string) => page.locator(`#diagram tr[data-edge="${name}"]`);
 
 /** Places an order from the console with the chapter's preset; returns the order the service answered. */
-async function placeOrder(page: Page): Promise<{ id: string; status: string; notification: string }> {
+async function placeOrder(
+  page: Page,
+): Promise<{ id: string; status: string; notification: string; trace_id: string }> {
   await page.getByLabel('preset').selectOption({ label: 'orders: place an order (JSON)' });
   await page.getByRole('button', { name: 'Send' }).click();
   const status = page.locator('#console output[name="status"]');
@@ -106,8 +108,12 @@ test('the sequence view lists the calls of one order, in order', async ({ page, 
   await page.goto(playground.url);
   const order = await placeOrder(page);
   await expect(edge(page, 'orders->notification')).toHaveAttribute('data-state', 'seen');
+  // The console shows the calls of the order it just placed; pick the first one back from the list.
+  const later = await placeOrder(page);
+  await expect(page.locator('#sequence .trace code')).toHaveText(later.trace_id);
   await page.getByRole('button', { name: 'refresh orders' }).click();
   await page.getByLabel('order', { exact: true }).selectOption(order.id);
+  await expect(page.locator('#sequence .trace code')).toHaveText(order.trace_id);
   const calls = page.locator('#sequence ol.calls li');
   await expect(calls.locator('.edge')).toHaveText([
     'outside → orders',

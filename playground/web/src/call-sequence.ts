@@ -4,6 +4,8 @@ import type { Call, Order } from './types.js';
 
 export interface CallSequence {
   refreshOrders(): Promise<void>;
+  /** Lists the orders again and shows the calls of this one. */
+  pick(orderId: string): Promise<void>;
   showTrace(traceId: string | null): Promise<void>;
   /** New calls arrived: redraw if they belong to the trace shown. */
   seen(calls: Call[]): void;
@@ -85,6 +87,13 @@ export function createCallSequence(root: HTMLElement): CallSequence {
 
   return {
     refreshOrders,
+    async pick(orderId) {
+      await refreshOrders();
+      const order = orders.find((o) => o.id === orderId);
+      if (!order) return;
+      picker.value = order.id;
+      await showTrace(order.trace_id ?? null);
+    },
     showTrace,
     seen(calls) {
       if (traceId && calls.some((c) => c.trace_id === traceId)) void showTrace(traceId);

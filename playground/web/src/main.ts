@@ -8,6 +8,15 @@ import { createRequestConsole } from './request-console.js';
 import { createServicesPanel } from './services-panel.js';
 import type { Call, Graph, ServiceState } from './types.js';
 
+const parseId = (body: string): string | undefined => {
+  try {
+    const id = (JSON.parse(body) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 const live = $('#live');
 const diagram = createCallDiagram($('#diagram'));
 const sequence = createCallSequence($('#sequence'));
@@ -16,8 +25,11 @@ const services = createServicesPanel($('#services'), (name, value) => {
   setSwitch(name, value).catch((error) => alert(String(error)));
 });
 const requestConsole = createRequestConsole($('#console'), {
-  answered(service) {
-    if (service === 'orders') void sequence.refreshOrders();
+  answered(service, sent) {
+    if (service !== 'orders') return;
+    // A new order: show its calls right away (more arrive live, the notification after the answer).
+    const placed = sent.status === 201 ? parseId(sent.body) : undefined;
+    void (placed ? sequence.pick(placed) : sequence.refreshOrders()).catch(() => {});
   },
   showTrace(traceId) {
     void sequence.showTrace(traceId);
