@@ -74,7 +74,7 @@ export async function generate(
     });
     const { failures } = await runner.runActions({ ...plan.data });
     const failure = failures.find((f) => f.error !== 'Aborted due to previous action failure') ?? failures[0];
-    if (failure) throw new GeneratorError(`nothing was written: ${describe(failure, staged)}`);
+    if (failure) throw new GeneratorError(`nothing was written: ${describeFailure(failure, staged)}`);
 
     const touched = (await diff(staged, target)).map((change) => join(staged, change.path));
     const formatted = options.format === false ? false : await formatFiles(REPO, touched);
@@ -98,7 +98,7 @@ export async function generate(
 }
 
 /** node-plop reports a failure as text, often with the absolute staging path in it: make it one readable line. */
-function describe(failure: { path?: string; error?: string; message?: string }, staged: string): string {
+function describeFailure(failure: { path?: string; error?: string; message?: string }, staged: string): string {
   const text = `${failure.error ?? failure.message ?? 'unknown failure'} ${failure.path ?? ''}`;
   const line = text
     .replaceAll(`${staged}/`, '')
