@@ -98,7 +98,10 @@ export async function generate(
 }
 
 /** node-plop reports a failure as text, often with the absolute staging path in it: make it one readable line. */
-function describeFailure(failure: { path?: string; error?: string; message?: string }, staged: string): string {
+function describeFailure(
+  failure: { path?: string; error?: string; message?: string },
+  staged: string,
+): string {
   const text = `${failure.error ?? failure.message ?? 'unknown failure'} ${failure.path ?? ''}`;
   const line = text
     .replaceAll(`${staged}/`, '')
