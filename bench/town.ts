@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../kit/testing/child.js';
-import { readServices } from '../scripts/services.js';
+import { readServices, serviceUrlVariable } from '../scripts/services.js';
 import { type Server, spawnTracked, type Tracked } from './spawn.js';
 import { BenchError } from './types.js';
 
@@ -37,10 +37,7 @@ export async function startTown(
   const urls = new Map<string, string>();
   for (const s of services) urls.set(s.name, `http://127.0.0.1:${await freePort()}`);
   const peers = Object.fromEntries(
-    services.map((s) => [
-      `${s.name.toUpperCase().replaceAll('-', '_')}_SERVICE_URL`,
-      urls.get(s.name) as string,
-    ]),
+    services.map((s) => [serviceUrlVariable(s.name), urls.get(s.name) as string]),
   );
   const processes = services.map((s) =>
     spawnTracked(process.execPath, ['--import', 'tsx', 'src/server.ts'], {

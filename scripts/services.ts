@@ -7,8 +7,13 @@ export const Manifest = z.object({
   name: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/),
   port: z.int().min(1024).max(65535),
   calls: z.array(z.string()).default([]),
+  /** Each resource the generator added, with its fields and their types: `{ "item": { "stock": "integer" } }`. */
+  resources: z.record(z.string(), z.record(z.string(), z.string())).default({}),
 });
 export type Manifest = z.infer<typeof Manifest>;
+
+/** Where a service's callers find it: `USER_SERVICE_URL` for `user`, `ORDER_HISTORY_SERVICE_URL` for `order-history`. */
+export const serviceUrlVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_SERVICE_URL`;
 
 export interface ServiceFolder extends Manifest {
   dir: string;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { concurrently } from 'concurrently';
 import { readSettings, z } from '../kit/src/index.js';
-import { readServices, type ServiceFolder } from './services.js';
+import { readServices, type ServiceFolder, serviceUrlVariable } from './services.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const HOST = '127.0.0.1';
@@ -16,8 +16,6 @@ const Settings = z.object({
 
 const PLAYGROUND_PORT = 4000;
 
-const urlVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_SERVICE_URL`;
-
 /**
  * `<NAME>_SERVICE_URL` for every service of the town. The services get the playground's `/svc/<name>`, so every
  * call between them passes through it and shows in its diagram; the playground gets where each really listens.
@@ -25,7 +23,7 @@ const urlVariable = (name: string) => `${name.toUpperCase().replaceAll('-', '_')
 function peerUrls(services: ServiceFolder[], via?: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const s of services)
-    env[urlVariable(s.name)] = via ? `${via}/svc/${s.name}` : `http://${HOST}:${s.port}`;
+    env[serviceUrlVariable(s.name)] = via ? `${via}/svc/${s.name}` : `http://${HOST}:${s.port}`;
   return env;
 }
 

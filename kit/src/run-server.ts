@@ -1,10 +1,11 @@
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { closeServer, PortInUseError, serve } from './serve.js';
 import { SettingsError } from './settings.js';
 import { StoreError } from './store.js';
 
 export interface ServerSetup {
-  app: Express;
+  /** The Express app (or any request listener). */
+  app: RequestListener;
   port: number;
   host?: string;
   /** Runs after the server stopped: flush the store, close clients. */

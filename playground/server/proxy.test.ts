@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../kit/testing/child.js';
-import { listen } from './listen.js';
 import { type Playground, startPlayground } from './start-playground.js';
 import { type FakeService, startFakeService } from './testing/fake-service.js';
 import { rawRequest } from './testing/raw-request.js';
@@ -13,13 +11,8 @@ let orders: FakeService;
 let playground: Playground;
 let closedUrl: string;
 
-/** A port that refuses connections: listened on once, then closed. */
-async function closedPort(): Promise<string> {
-  const server = createServer();
-  const port = await listen(server as never, 0, '127.0.0.1');
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}
+/** A port that refuses connections: free a moment ago, and nothing listens there. */
+const closedPort = async () => `http://127.0.0.1:${await freePort()}`;
 
 beforeAll(async () => {
   user = await startFakeService('user');

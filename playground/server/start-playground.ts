@@ -1,11 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { createLogger, type Logger } from '@microtown/kit';
+import { createLogger, type Logger, serve } from '@microtown/kit';
 import express from 'express';
 import { createApi } from './create-api.js';
 import { createEvents } from './events.js';
 import { type Graph, graph } from './graph.js';
-import { listen } from './listen.js';
 import { createMonitor } from './monitor.js';
 import { createProxy } from './proxy.js';
 import { createRecorder, type Recorder } from './recorder.js';
@@ -65,14 +64,18 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   app.use(api.app);
 
   // The proxy path skips Express: it is the hot path, and it must see the raw, undecoded URL.
-  const server = createServer((req, res) => {
-    if (/^\/svc([/?]|$)/.test(req.url ?? '')) proxy.handle(req, res);
-    else app(req, res);
-  });
-  const bound = await listen(server, port, host);
+  const { server, url } = await serve(
+    (req, res) => {
+      if (/^\/svc([/?]|$)/.test(req.url ?? '')) proxy.handle(req, res);
+      else app(req, res);
+    },
+    port,
+    host,
+  );
+  const bound = Number(new URL(url).port);
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    url,
     port: bound,
     server,
     recorder,

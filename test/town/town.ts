@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Child, freePort, spawnChild } from '../../kit/testing/child.js';
-import { readServices, type ServiceFolder } from '../../scripts/services.js';
+import { readServices, type ServiceFolder, serviceUrlVariable } from '../../scripts/services.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -25,8 +25,6 @@ export interface Town {
   start(name: string): Promise<void>;
   close(): Promise<void>;
 }
-
-const envName = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_SERVICE_URL`;
 
 export async function waitForHealth(url: string, child: Child, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -51,7 +49,7 @@ export async function startTown(options: { only?: string[]; env?: NodeJS.Process
   const ports = new Map<string, number>();
   for (const s of all) ports.set(s.name, await freePort());
   const peers: NodeJS.ProcessEnv = {};
-  for (const s of all) peers[envName(s.name)] = `http://127.0.0.1:${ports.get(s.name)}`;
+  for (const s of all) peers[serviceUrlVariable(s.name)] = `http://127.0.0.1:${ports.get(s.name)}`;
 
   const services = new Map<string, RunningService>();
   const launch = (s: ServiceFolder, dataFile: string) => {

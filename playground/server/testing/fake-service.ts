@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { listen } from '../listen.js';
+import type { IncomingMessage } from 'node:http';
+import { serve } from '@microtown/kit';
 
 export interface Seen {
   method: string;
@@ -29,7 +29,7 @@ export interface FakeService {
 export async function startFakeService(name: string, count = 3): Promise<FakeService> {
   const seen: Seen[] = [];
   let connections = 0;
-  const server: Server = createServer((req, res) => {
+  const { server, url } = await serve((req, res) => {
     const hash = createHash('sha256');
     let bytes = 0;
     req.on('data', (chunk: Buffer) => {
@@ -69,12 +69,11 @@ export async function startFakeService(name: string, count = 3): Promise<FakeSer
       if (req.url === '/slow') return setTimeout(() => json(200, { slow: true }), 2000);
       json(req.url === '/created' ? 201 : 200, entry, { 'x-echo': 'yes' });
     });
-  });
+  }, 0);
   server.on('connection', () => connections++);
-  const port = await listen(server, 0, '127.0.0.1');
   return {
     name,
-    url: `http://127.0.0.1:${port}`,
+    url,
     seen,
     connections: () => connections,
     close: () =>
