@@ -57,7 +57,7 @@ describe("the chapter's FastAPI services", () => {
     expect(run.stdout).toMatch(/user +http:\/\/127\.0\.0\.1:\d+ +\(--url\)/);
     // Services given with --url are not the grader's to stop.
     expect(await answers(user)).toBe(true);
-  });
+  }, 120_000);
 
   it('exercise 03, their orders against our town: never reserves, 200 for errors, no id, no x-caller', async () => {
     const run = await runGrade(['03', '--impl', IMPLEMENTATION]);
@@ -77,5 +77,5 @@ describe("the chapter's FastAPI services", () => {
         /^the diagram does not show orders --> user: its calls to user have no x-caller header/,
       ),
     });
-  });
+  }, 120_000);
 });

@@ -60,5 +60,5 @@ describe('.github/workflows/classroom.yml', () => {
     });
     expect(payload.tests[1]).toMatchObject({ status: 'pass', score: 2 });
     expect(payload.tests.reduce((sum: number, t: { score: number }) => sum + t.score, 0)).toBe(10);
-  });
+  }, 120_000);
 });

@@ -78,12 +78,16 @@ describe('a mistake on the command line is one line and exit code 2, before anyt
       async () => ['01', '--impl', 'nowhere'],
       /^grade: --impl nowhere: no such folder/,
     ],
-  ])('%s', async (_, args, message) => {
-    const run = await runGrade(await args());
-    expect(run).toMatchObject({ code: 2, stdout: '' });
-    expect(run.stderr).toMatch(/^[^\n]+\n$/);
-    expect(run.stderr.trim()).toMatch(message);
-  });
+  ])(
+    '%s',
+    async (_, args, message) => {
+      const run = await runGrade(await args());
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr).toMatch(/^[^\n]+\n$/);
+      expect(run.stderr.trim()).toMatch(message);
+    },
+    60_000,
+  );
 
   it('an implementation.json that does not say how to start a service', async () => {
     const folder = await implementation('user-only', { user: learner('user.ts') });
@@ -92,13 +96,13 @@ describe('a mistake on the command line is one line and exit code 2, before anyt
     expect(run.stderr.trim()).toMatch(
       /^grade: .*user-only\/implementation\.json does not say how to start "inventory"; add it there, or pass --url inventory=<baseURL>$/,
     );
-  });
+  }, 60_000);
 
   it('--help shows the usage and exits 0', async () => {
     const run = await runGrade(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^usage: npm run grade -- <exercise> \[--url <service>=<baseURL> \.\.\.\]/);
-  });
+  }, 60_000);
 });
 
 describe('an implementation that does not start', () => {
@@ -118,7 +122,7 @@ describe('an implementation that does not start', () => {
     expect(run.results).toMatchObject({ status: 'error', score: 0, max_score: 14, tests: [] });
     expect(run.results?.message).toMatch(/inventory .* exited before it answered/);
     for (const url of run.started) expect(await answers(url)).toBe(false);
-  });
+  }, 60_000);
 });
 
 describe('Ctrl-C while grading', () => {
@@ -155,5 +159,5 @@ describe('Ctrl-C while grading', () => {
     expect(await exited).toBe(130);
     expect(await answers(url)).toBe(false);
     expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toContain(marker);
-  });
+  }, 60_000);
 });

@@ -30,10 +30,13 @@ export async function main(argv: string[]): Promise<number> {
   const impl = loadImplementation(exercise, options.impl);
   await checkReachable(options.urls);
 
+  const tmp = mkdtempSync(join(tmpdir(), 'microtown-grade-'));
+  const supervisor = await Supervisor.plan(exercise, impl, options.urls, tmp).catch((error: Error) => {
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  });
   const out = resolve(options.out);
   for (const name of REPORTS) rmSync(join(out, name), { recursive: true, force: true });
-  const tmp = mkdtempSync(join(tmpdir(), 'microtown-grade-'));
-  const supervisor = await Supervisor.plan(exercise, impl, options.urls, tmp);
   const { config } = exercise;
   const points = config.tasks.reduce((sum, t) => sum + t.points, 0);
   console.log(`grading ${exercise.folder}: ${config.title} (${points} points)`);
