@@ -1,4 +1,5 @@
 import {
+  type Api,
   expectDetail,
   expectFields,
   expectStatus,
@@ -14,6 +15,37 @@ const user = () => ({ name: 'Ada Lovelace', email: `${unique('ada')}@example.com
 const item = () => ({ name: unique('lamp'), stock: 7 });
 const MADE_UP_ID = 'no-such-id-4242';
 
+type Services = (name: string) => Api;
+type Invalid = [what: string, body: Record<string, unknown>, field: string][];
+
+/** Each invalid body, as a step: 422 with FastAPI's detail naming the field. */
+async function refusesEach(api: Services, service: string, path: string, invalid: Invalid) {
+  for (const [what, body, field] of invalid) {
+    await test.step(what, async () => {
+      expectValidationError(await api(service).post(path, body), field, show(body, 60));
+    });
+  }
+}
+
+/** Creates one, reads it back by the id POST returned: 200 and the same object. */
+async function readsBack(
+  api: Services,
+  service: string,
+  path: string,
+  body: Record<string, unknown>,
+  what: string,
+) {
+  const created = await api(service).post(path, body);
+  if (created.status < 200 || created.status > 299) {
+    fail(
+      `could not create ${what} to read back: POST ${path} answered ${created.status} ${show(created.body)}`,
+    );
+  }
+  const reply = await api(service).get(`${path}/${created.body.id}`);
+  expectStatus(reply, 200, `${what} that exists is found`);
+  expectFields(reply, created.body, `GET answers with the same ${what.split(' ')[1]} that POST returned`);
+}
+
 task(1, () => {
   test('a valid user is created: 201 with id, name and email', async ({ api }) => {
     const sent = user();
@@ -24,33 +56,20 @@ task(1, () => {
 });
 
 task(2, () => {
-  const invalid: [string, Record<string, unknown>, string][] = [
-    ['no email', { name: 'Ada' }, 'email'],
-    ['an invalid email', { name: 'Ada', email: 'not-an-email' }, 'email'],
-    ['no name', { email: 'ada@example.com' }, 'name'],
-    ['an empty name', { name: '', email: 'ada@example.com' }, 'name'],
-    ['a name of 101 characters', { name: 'a'.repeat(101), email: 'ada@example.com' }, 'name'],
-  ];
   test('invalid users are refused: 422 naming the field', async ({ api }) => {
-    for (const [what, body, field] of invalid) {
-      await test.step(what, async () => {
-        expectValidationError(await api('user').post('/users', body), field, show(body, 60));
-      });
-    }
+    await refusesEach(api, 'user', '/users', [
+      ['no email', { name: 'Ada' }, 'email'],
+      ['an invalid email', { name: 'Ada', email: 'not-an-email' }, 'email'],
+      ['no name', { email: 'ada@example.com' }, 'name'],
+      ['an empty name', { name: '', email: 'ada@example.com' }, 'name'],
+      ['a name of 101 characters', { name: 'a'.repeat(101), email: 'ada@example.com' }, 'name'],
+    ]);
   });
 });
 
 task(3, () => {
   test('the user just created is read back: 200, the same object', async ({ api }) => {
-    const created = await api('user').post('/users', user());
-    if (created.status < 200 || created.status > 299) {
-      fail(
-        `could not create a user to read back: POST /users answered ${created.status} ${show(created.body)}`,
-      );
-    }
-    const reply = await api('user').get(`/users/${created.body.id}`);
-    expectStatus(reply, 200, 'a user that exists is found');
-    expectFields(reply, created.body, 'GET answers with the same user that POST returned');
+    await readsBack(api, 'user', '/users', user(), 'a user');
   });
 });
 
@@ -79,33 +98,20 @@ task(5, () => {
 });
 
 task(6, () => {
-  const invalid: [string, Record<string, unknown>, string][] = [
-    ['a negative stock', { name: 'lamp', stock: -1 }, 'stock'],
-    ['a stock that is text', { name: 'lamp', stock: 'ten' }, 'stock'],
-    ['a stock that is not whole', { name: 'lamp', stock: 1.5 }, 'stock'],
-    ['no name', { stock: 3 }, 'name'],
-    ['a name of 101 characters', { name: 'a'.repeat(101), stock: 3 }, 'name'],
-  ];
   test('invalid items are refused: 422 naming the field', async ({ api }) => {
-    for (const [what, body, field] of invalid) {
-      await test.step(what, async () => {
-        expectValidationError(await api('inventory').post('/items', body), field, show(body, 60));
-      });
-    }
+    await refusesEach(api, 'inventory', '/items', [
+      ['a negative stock', { name: 'lamp', stock: -1 }, 'stock'],
+      ['a stock that is text', { name: 'lamp', stock: 'ten' }, 'stock'],
+      ['a stock that is not whole', { name: 'lamp', stock: 1.5 }, 'stock'],
+      ['no name', { stock: 3 }, 'name'],
+      ['a name of 101 characters', { name: 'a'.repeat(101), stock: 3 }, 'name'],
+    ]);
   });
 });
 
 task(7, () => {
   test('the item just created is read back; an unknown id is a 404', async ({ api }) => {
-    const created = await api('inventory').post('/items', item());
-    if (created.status < 200 || created.status > 299) {
-      fail(
-        `could not create an item to read back: POST /items answered ${created.status} ${show(created.body)}`,
-      );
-    }
-    const reply = await api('inventory').get(`/items/${created.body.id}`);
-    expectStatus(reply, 200, 'an item that exists is found');
-    expectFields(reply, created.body, 'GET answers with the same item that POST returned');
+    await readsBack(api, 'inventory', '/items', item(), 'an item');
     const unknown = await api('inventory').get(`/items/${MADE_UP_ID}`);
     expectStatus(unknown, 404, 'say "not found" with the status code');
     expectDetail(unknown, 'FastAPI answers {"detail": "Item not found"}');
