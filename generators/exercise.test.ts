@@ -69,6 +69,12 @@ describe('npm run generate exercise', () => {
     );
   });
 
+  it('is not a new service: no workspace to link, so no npm install after it', async () => {
+    const result = await generate('exercise', ['9', 'timeouts'], { root });
+    expect(result).toMatchObject({ written: true, createdService: false });
+    expect((await generate('service', ['depot', '4711'], { root })).createdService).toBe(true);
+  });
+
   it('is graded from its first run: full marks on the skeleton, for the reference and the starter', async () => {
     const grade = (...extra: string[]) =>
       exec(bin('tsx'), [

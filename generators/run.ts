@@ -79,7 +79,8 @@ export async function generate(
     const touched = (await diff(staged, target)).map((change) => join(staged, change.path));
     const formatted = options.format === false ? false : await formatFiles(REPO, touched);
     const changes = await diff(staged, target);
-    const createdService = !existsSync(target) && !options.dryRun;
+    // Only a service is an npm workspace; an exercise folder is not.
+    const createdService = plan.folder.startsWith('services/') && !existsSync(target) && !options.dryRun;
     if (!options.dryRun && changes.length > 0) await apply(staged, target, changes);
     return {
       generator: name,
