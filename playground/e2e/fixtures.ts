@@ -51,3 +51,10 @@ export const test = base.extend<{ playground: Playground }, { running: Running }
 });
 
 export { expect } from '@playwright/test';
+
+/**
+ * Where a screenshot goes: docs/img/ for `npm run docs:screenshots`, so the docs show the page these tests saw;
+ * test-results/ otherwise, so that `npm test` leaves the working tree as it found it.
+ */
+export const screenshotPath = (name: string) =>
+  join(process.env.DOCS_SCREENSHOTS ? join(ROOT, 'docs', 'img') : join(ROOT, 'test-results', 'screenshots'), name);

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures.js';
+import { expect, screenshotPath, test } from './fixtures.js';
 
 const TOWN = ['user', 'inventory', 'orders', 'notification'];
 const ORDERS_EDGES = ['orders->user', 'orders->inventory', 'orders->notification'];
@@ -67,7 +67,7 @@ test('placing an order from the console draws the three edges from orders', asyn
   await expect(diagram.getByText('expected, not seen yet')).toHaveCount(0);
   await expect(diagram.getByText(/^1 call · p50/)).toHaveCount(3);
   await expect(page.locator('#recent li').first()).toBeVisible();
-  await page.screenshot({ path: 'docs/img/playground.png', fullPage: true });
+  await page.screenshot({ path: screenshotPath('playground.png'), fullPage: true });
 
   await page.getByRole('tab', { name: 'as text' }).click();
   await expect(page.locator('#arrows-text')).toHaveText(
@@ -75,7 +75,7 @@ test('placing an order from the console draws the three edges from orders', asyn
   );
   await expect(page.locator('#mermaid-text')).toContainText('flowchart LR');
   await expect(page.locator('#mermaid-text')).toContainText('orders -->|"1 call · p50');
-  await page.locator('#diagram').screenshot({ path: 'docs/img/diagram-text.png' });
+  await page.locator('#diagram').screenshot({ path: screenshotPath('diagram-text.png') });
 });
 
 test('with notification switched down an order is still confirmed, and its message goes out once it is back', async ({
@@ -91,7 +91,7 @@ test('with notification switched down an order is still confirmed, and its messa
   expect(order).toMatchObject({ status: 'confirmed', notification: 'pending' });
   // The outbox tried to deliver and the proxy answered 503 for notification.
   await expect(edge(page, 'orders->notification').locator('td').nth(3)).not.toHaveText('0');
-  await page.screenshot({ path: 'docs/img/notification-down.png', fullPage: true });
+  await page.screenshot({ path: screenshotPath('notification-down.png'), fullPage: true });
 
   await page.getByRole('button', { name: 'notification: normal' }).click();
   await expect(row(page, 'notification')).toHaveAttribute('data-switch', 'normal');
@@ -129,7 +129,7 @@ test('the sequence view lists the calls of one order, in order', async ({ page, 
   ]);
   await expect(calls.locator('.status')).toHaveText(['201', '200', '201', '201']);
   await expect(page.locator('#sequence .trace code')).toHaveText(/^[0-9a-f]{32}$/);
-  await page.locator('#sequence').screenshot({ path: 'docs/img/sequence.png' });
+  await page.locator('#sequence').screenshot({ path: screenshotPath('sequence.png') });
 });
 
 test('a call nobody expects is drawn as unexpected; the diagram copies as text', async ({
