@@ -57,4 +57,7 @@ export { expect } from '@playwright/test';
  * test-results/ otherwise, so that `npm test` leaves the working tree as it found it.
  */
 export const screenshotPath = (name: string) =>
-  join(process.env.DOCS_SCREENSHOTS ? join(ROOT, 'docs', 'img') : join(ROOT, 'test-results', 'screenshots'), name);
+  join(
+    process.env.DOCS_SCREENSHOTS ? join(ROOT, 'docs', 'img') : join(ROOT, 'test-results', 'screenshots'),
+    name,
+  );
