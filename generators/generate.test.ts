@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import nodePlop from 'node-plop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshot as snapshotFiles } from '../test/support/snapshot.ts';
 import { main } from './cli.ts';
 import { registerGenerators } from './plop.ts';
 import { generate, REPO } from './run.ts';
@@ -19,19 +19,7 @@ const shipping = () => join(root, 'services', 'shipping-service');
 const read = (path: string) => readFile(join(root, path), 'utf8');
 
 /** Every file of the project (data and node_modules aside) with a hash of its content. */
-async function snapshot(dir = root, under = ''): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await readdir(join(dir, under), { withFileTypes: true })) {
-    const path = under ? `${under}/${entry.name}` : entry.name;
-    if (['.tmp', 'data', 'node_modules'].includes(entry.name)) continue;
-    if (entry.isDirectory()) Object.assign(out, await snapshot(dir, path));
-    else
-      out[path] = createHash('sha1')
-        .update(await readFile(join(dir, path)))
-        .digest('hex');
-  }
-  return out;
-}
+const snapshot = (dir = root) => snapshotFiles(dir, ['.tmp', 'data', 'node_modules']);
 
 /** The CLI in this process: exit code and what it printed. */
 async function cli(...argv: string[]) {

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,19 +36,7 @@ export async function compose(root: string, ...argv: string[]) {
   return { code, out, err };
 }
 
-/** Every file under `dir` with a hash of its bytes, to compare before and after a run. */
-export async function snapshot(dir: string, under = ''): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await readdir(join(dir, under), { withFileTypes: true })) {
-    const path = under ? `${under}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) Object.assign(out, await snapshot(dir, path));
-    else
-      out[path] = createHash('sha1')
-        .update(await readFile(join(dir, path)))
-        .digest('hex');
-  }
-  return out;
-}
+export { snapshot } from '../../test/support/snapshot.ts';
 
 export async function manifest(root: string, name: string, change: Record<string, unknown>): Promise<void> {
   const file = join(root, 'services', `${name}-service`, 'service.json');
