@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { GeneratorError } from './errors.ts';
 import { GENERATORS } from './registry.ts';
 import { report } from './report.ts';
@@ -20,26 +21,40 @@ export interface Io {
 
 const console_: Io = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
+/** Options anywhere among the arguments; a lone `--` (npm passes one on) is ignored. */
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
+    args: argv.filter((arg) => arg !== '--'),
+    allowPositionals: true,
+    options: {
+      force: { type: 'boolean', short: 'f' },
+      'dry-run': { type: 'boolean', short: 'n' },
+      'no-install': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
 /**
  * `npm run generate` without a generator opens plop's menu; with one it runs without prompts. Returns the exit code:
  * 0 done, 1 refused (one line on stderr saying why, nothing written), 2 not understood.
  */
 export async function main(argv: string[], io: Io = console_): Promise<number> {
-  const flags = new Set(argv.filter((arg) => arg.startsWith('-') && arg !== '--'));
-  const positional = argv.filter((arg) => !arg.startsWith('-'));
-  const known = new Set(['--force', '-f', '--dry-run', '-n', '--no-install', '--help', '-h']);
-  const unknown = [...flags].find((flag) => !known.has(flag));
-  if (unknown) {
-    io.err(`error: unknown option ${unknown}; see npm run generate -- --help`);
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    io.err(`error: ${(error as Error).message.split('. ')[0]}; see npm run generate -- --help`);
     return 2;
   }
-  if (flags.has('--help') || flags.has('-h')) {
+  const { values: flags, positionals: positional } = parsed;
+  if (flags.help) {
     for (const line of USAGE) io.out(line);
     return 0;
   }
   const [name, ...args] = positional;
   if (name === undefined) {
-    if (flags.size > 0) {
+    if (flags.force || flags['dry-run'] || flags['no-install']) {
       io.err(
         'error: --dry-run and --force need a generator, e.g. npm run generate service -- shipping 4105 --dry-run',
       );
@@ -58,14 +73,14 @@ export async function main(argv: string[], io: Io = console_): Promise<number> {
     io.err(`error: unknown generator "${name}"; use one of ${GENERATORS.map((g) => g.name).join(', ')}`);
     return 2;
   }
-  const dryRun = flags.has('--dry-run') || flags.has('-n');
+  const dryRun = flags['dry-run'] === true;
   try {
     const result = await generate(name, args, {
       root: io.root,
       dryRun,
-      force: flags.has('--force') || flags.has('-f'),
+      force: flags.force === true,
     });
-    const link = result.createdService && io.root === undefined && !flags.has('--no-install');
+    const link = result.createdService && io.root === undefined && !flags['no-install'];
     const note = link ? await linkWorkspace(REPO, result.folder) : undefined;
     for (const line of report(result, dryRun, note)) io.out(line);
     return 0;

@@ -235,7 +235,11 @@ describe('bad input', () => {
     [['call', 'shipping', 'nowhere'], 1, /unknown service "nowhere"/],
     [['call', 'shipping'], 1, /missing the service to call/],
     [['widget', 'x'], 2, /unknown generator "widget"; use one of service, resource, call/],
-    [['service', 'parcels', '4106', '--yes'], 2, /unknown option --yes/],
+    [
+      ['service', 'parcels', '4106', '--yes'],
+      2,
+      /^error: Unknown option '--yes'; see npm run generate -- --help$/,
+    ],
     [['--force'], 2, /need a generator/],
   ])('%j exits %i with one line and writes nothing', async (argv, exitCode, message) => {
     const before = await snapshot();
