@@ -23,9 +23,10 @@ export function met(row: Row): boolean | undefined {
 
 /** An aligned Markdown table: readable in a terminal, pasteable into docs. */
 export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const escaped = rows.map((r) => r.map((cell) => cell.replaceAll('|', '\\|')));
+  const widths = headers.map((h, i) => Math.max(h.length, ...escaped.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...escaped.map(line)].join('\n');
 }
 
 export function rowsTable(rows: Row[]): string {

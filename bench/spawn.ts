@@ -52,11 +52,14 @@ export interface Tracked {
   stop(): Promise<void>;
 }
 
-/** Starts a command in its own process group (so it shares nothing with the load generator but the machine). */
+/**
+ * Starts a command in its own process group (so it shares nothing with the load generator but the machine).
+ * An `env` value of `undefined` removes that variable.
+ */
 export function spawnTracked(
   command: string,
   args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
 ): Tracked {
   const child = spawn(command, args, {
     cwd: options.cwd ?? root,

@@ -4,7 +4,8 @@ import { grade } from './grade.js';
 import { orders } from './orders.js';
 import { playground } from './playground.js';
 import { read } from './read.js';
+import { startup } from './startup.js';
 import { store } from './store.js';
 
 /** Every suite, in the order `npm run bench` runs them. Add a new one here. */
-export const suites: Suite[] = [read, store, orders, generation, playground, grade];
+export const suites: Suite[] = [read, store, orders, generation, playground, startup, grade];
