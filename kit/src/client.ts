@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { HTTPException } from './errors.js';
 import { retry } from './retry.js';
 import { outgoingTraceparent, propagateTraces } from './trace.js';
@@ -78,7 +78,9 @@ const CONNECTION_ERRORS = new Set([
 export function createClient(options: ClientOptions): Client {
   const { service, caller, timeoutMs = 2000, retries = 2, backoffMs = 50 } = options;
   const { origin, prefix } = parseBaseUrl(service, options.baseUrl);
-  const agent = new Agent(); // one pool per origin, connections kept alive between calls
+  // One pool per origin, connections kept alive between calls. undici is loaded here, not at the top: a service
+  // that calls no other starts without it.
+  const agent: Promise<Agent> = import('undici').then((undici) => new undici.Agent());
   propagateTraces();
 
   const unavailable = (cause: unknown) =>
@@ -97,7 +99,7 @@ export function createClient(options: ClientOptions): Client {
     const send = async (timeLeftMs: number): Promise<RawResponse> => {
       const signal = AbortSignal.timeout(Math.max(0, Math.min(attemptMs, timeLeftMs)));
       try {
-        const res = await agent.request({
+        const res = await (await agent).request({
           origin,
           path: requestPath(prefix, path, call.query),
           method,
@@ -138,7 +140,7 @@ export function createClient(options: ClientOptions): Client {
     put: method('PUT'),
     patch: method('PATCH'),
     delete: method('DELETE'),
-    close: () => agent.close(),
+    close: async () => (await agent).close(),
   };
 }
 
