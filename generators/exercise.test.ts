@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMain } from '../test/support/run-main.ts';
 import { main } from './cli.ts';
 import { generate, REPO } from './run.ts';
 
@@ -31,12 +32,7 @@ async function snapshot(): Promise<Record<string, string>> {
   return out;
 }
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line), root });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runMain(main, root, argv);
 
 beforeAll(async () => {
   await mkdir(join(REPO, '.tmp'), { recursive: true });

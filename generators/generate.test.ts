@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import nodePlop from 'node-plop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMain } from '../test/support/run-main.ts';
 import { snapshot as snapshotFiles } from '../test/support/snapshot.ts';
 import { main } from './cli.ts';
 import { registerGenerators } from './plop.ts';
@@ -22,12 +23,7 @@ const read = (path: string) => readFile(join(root, path), 'utf8');
 const snapshot = (dir = root) => snapshotFiles(dir, ['.tmp', 'data', 'node_modules']);
 
 /** The CLI in this process: exit code and what it printed. */
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line), root });
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => runMain(main, root, argv);
 
 beforeAll(async () => {
   await mkdir(join(REPO, '.tmp'), { recursive: true });

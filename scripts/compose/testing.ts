@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { runMain } from '../../test/support/run-main.ts';
 import { main } from '../compose.ts';
 import { REPO } from './render.ts';
 
@@ -29,12 +30,7 @@ export async function scratchProject(prefix: string, { playground = true } = {})
 }
 
 /** `npm run compose -- <argv>` in this process, against `root`: exit code and what it printed. */
-export async function compose(root: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line), root });
-  return { code, out, err };
-}
+export const compose = (root: string, ...argv: string[]) => runMain(main, root, argv);
 
 export { snapshot } from '../../test/support/snapshot.ts';
 
