@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../kit/testing/child.js';
+import { untilHealthy } from '../scripts/health.js';
 import { readServices, serviceUrlVariable } from '../scripts/services.js';
 import { type Server, spawnTracked, type Tracked } from './spawn.js';
 import { BenchError } from './types.js';
@@ -9,17 +10,10 @@ const ROOT = join(import.meta.dirname, '..');
 
 /** Polls `url` until it answers 2xx; fails with the process's own reason if one of them exits first. */
 async function waitFor(url: string, label: string, processes: Tracked[], timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const dead = processes.find((p) => p.child.exitCode !== null);
-    if (dead) throw new BenchError(`${label}: a process exited before answering: ${dead.reason()}`);
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const dead = () => processes.find((p) => p.child.exitCode !== null);
+  if (await untilHealthy(url, Date.now() + timeoutMs, () => dead() !== undefined, 50)) return;
+  const exited = dead();
+  if (exited) throw new BenchError(`${label}: a process exited before answering: ${exited.reason()}`);
   throw new BenchError(`${label}: ${url} did not answer within ${timeoutMs / 1000} s`);
 }
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { concurrently } from 'concurrently';
 import { readSettings, z } from '../kit/src/index.js';
+import { untilHealthy } from './health.js';
 import { readServices, type ServiceFolder, serviceUrlVariable } from './services.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -25,19 +26,6 @@ function peerUrls(services: ServiceFolder[], via?: string): Record<string, strin
   for (const s of services)
     env[serviceUrlVariable(s.name)] = via ? `${via}/svc/${s.name}` : `http://${HOST}:${s.port}`;
   return env;
-}
-
-async function healthy(url: string, deadline: number, exited: () => boolean): Promise<boolean> {
-  while (Date.now() < deadline && !exited()) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return true;
-    } catch {
-      // Not up yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
 }
 
 function printTable(rows: { name: string; url: string; up: boolean }[]) {
@@ -96,7 +84,7 @@ async function main() {
   const rows = await Promise.all(
     [...services, { name: 'playground', port: new URL(playground).port }].map(async (s) => {
       const url = `http://${HOST}:${s.port}`;
-      const up = await healthy(`${url}/health`, started + HEALTH_TIMEOUT_MS, () => exited.has(s.name));
+      const up = await untilHealthy(`${url}/health`, started + HEALTH_TIMEOUT_MS, () => exited.has(s.name));
       return { name: s.name, url, up };
     }),
   );

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Child, freePort, spawnChild } from '../../kit/testing/child.js';
+import { untilHealthy } from '../../scripts/health.js';
 import { readServices, type ServiceFolder, serviceUrlVariable } from '../../scripts/services.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -27,17 +28,9 @@ export interface Town {
 }
 
 export async function waitForHealth(url: string, child: Child, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.process.exitCode !== null) throw new Error(`${url} exited early:\n${child.output()}`);
-    try {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(500) });
-      if (response.ok) return;
-    } catch {
-      // Not up yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const exited = () => child.process.exitCode !== null;
+  if (await untilHealthy(`${url}/health`, Date.now() + timeoutMs, exited, 50)) return;
+  if (exited()) throw new Error(`${url} exited early:\n${child.output()}`);
   throw new Error(`${url} did not answer /health within ${timeoutMs} ms:\n${child.output()}`);
 }
 
