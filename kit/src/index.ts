@@ -21,4 +21,5 @@ export {
   runWithTrace,
   type TraceContext,
   traceFrom,
+  traceIdOf,
 } from './trace.js';

@@ -14,10 +14,13 @@ const storage = new AsyncLocalStorage<TraceContext>();
 const newTraceId = () => randomUUID().replaceAll('-', '');
 const newSpanId = () => newTraceId().slice(16);
 
+/** The trace id a W3C `traceparent` header carries, if it is well formed. */
+export const traceIdOf = (traceparent: string | undefined): string | undefined =>
+  traceparent ? TRACEPARENT.exec(traceparent)?.[1] : undefined;
+
 /** Continues the caller's trace when `traceparent` is valid, or starts a new one. */
 export function traceFrom(traceparent: string | undefined): TraceContext {
-  const match = traceparent ? TRACEPARENT.exec(traceparent) : null;
-  return resumeTrace(match?.[1]);
+  return resumeTrace(traceIdOf(traceparent));
 }
 
 /** A new span of a trace whose id was kept (say, with a queued message), or a new trace if the id is not valid. */

@@ -1,5 +1,6 @@
 import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { traceIdOf } from '@microtown/kit';
 import {
   createProxyMiddleware,
   debugProxyErrorsPlugin,
@@ -27,7 +28,6 @@ export interface Proxy {
 
 /** Marks requests the playground sends, so a service URL that points back at the playground is caught. */
 const VIA = '1.1 microtown-playground';
-const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
@@ -102,7 +102,7 @@ export function createProxy({ registry, recorder, switches, timeoutMs = 10_000 }
 
       const started = performance.now();
       const caller = String(req.headers['x-caller'] ?? '');
-      const traceparent = TRACEPARENT.exec(String(req.headers.traceparent ?? ''))?.[1];
+      const traceparent = traceIdOf(req.headers.traceparent as string | undefined);
       res.once('close', () => {
         const traceId = traceparent ?? String(res.getHeader('x-trace-id') ?? '');
         recorder.record({
