@@ -12,11 +12,15 @@ async function placeOrder(
   page: Page,
 ): Promise<{ id: string; status: string; notification: string; trace_id: string }> {
   await page.getByLabel('preset').selectOption({ label: 'orders: place an order (JSON)' });
+  // Wait for this order's answer, not the one a previous call left on the page.
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/svc/orders/orders',
+  );
   await page.getByRole('button', { name: 'Send' }).click();
-  const status = page.locator('#console output[name="status"]');
-  await expect(status).toHaveText('201 Created');
-  const body = await page.locator('#console pre.response-body').textContent();
-  return JSON.parse(body ?? '{}');
+  const order = await (await answered).json();
+  await expect(page.locator('#console output[name="status"]')).toHaveText('201 Created');
+  await expect(page.locator('#console pre.response-body')).toContainText(order.id);
+  return order;
 }
 
 test('the page shows the four services, healthy, with their ports and records', async ({
