@@ -137,6 +137,23 @@ describe('/svc/<service>/...', () => {
     expect(user.seen.length + orders.seen.length).toBe(before);
   });
 
+  it('queues calls past its 256 connections to one service and answers them all (POSTs with bodies too)', async () => {
+    // One connection per call (fetch would share a few), so 400 calls are in flight at the proxy at once.
+    const calls = Array.from({ length: 400 }, (_, i) =>
+      rawRequest(
+        playground.url,
+        '/svc/user/pause',
+        i % 2 ? { method: 'POST', body: '{"i":1}', headers: { 'content-type': 'application/json' } } : {},
+      ),
+    );
+    const answers = await Promise.all(calls);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(400);
+    expect(answers.every((a) => (a.json() as { paused?: boolean }).paused === true)).toBe(true);
+    const seen = user.seen.filter((s) => s.url === '/pause');
+    expect(seen.every((s) => s.headers.via === '1.1 microtown-playground')).toBe(true);
+    expect((await fetch(`${playground.url}/svc/user/health`)).status).toBe(200);
+  });
+
   it('answers 503 with a detail when nothing listens at the service URL', async () => {
     const response = await fetch(`${playground.url}/svc/gone/users`);
     expect(response.status).toBe(503);

@@ -61,12 +61,14 @@ export function createProxy({ registry, recorder, switches, timeoutMs = 10_000 }
         changeOrigin: true,
         agent: service.url.startsWith('https:') ? httpsAgent : agent,
         proxyTimeout: timeoutMs,
+        // Set with the request's own headers: a request queued for a pooled socket has sent them by the time
+        // `proxyReq` fires, and a setHeader there throws.
+        headers: { via: VIA },
         // The default plugins answer errors in plain text; these two keep the crash guard and the `on` handlers.
         ejectPlugins: true,
         plugins: [debugProxyErrorsPlugin, proxyEventsPlugin],
         on: {
           proxyReq: (proxyReq, req) => {
-            proxyReq.setHeader('via', VIA);
             proxyReq.once('timeout', () => timedOut.add(req));
           },
           // A redirect to `/docs/` means the service's /docs/, which is /svc/<name>/docs/ from here.

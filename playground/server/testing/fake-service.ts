@@ -23,7 +23,7 @@ export interface FakeService {
 
 /**
  * A stand-in for a town service: `/health`, a list route answering `{data, count}`, `/slow` (waits 2 s),
- * `/reset` (drops the connection), redirects at `/docs` and `/away`, and an echo of anything else: method, path,
+ * `/pause` (waits 300 ms), `/reset` (drops the connection), redirects at `/docs` and `/away`, and an echo of anything else: method, path,
  * headers and a digest of the body.
  */
 export async function startFakeService(name: string, count = 3): Promise<FakeService> {
@@ -66,6 +66,7 @@ export async function startFakeService(name: string, count = 3): Promise<FakeSer
       if (req.url === '/reset') return req.socket.destroy();
       if (req.url === '/docs') return json(301, {}, { location: '/docs/' });
       if (req.url === '/away') return json(302, {}, { location: 'http://elsewhere.example/x' });
+      if (req.url === '/pause') return setTimeout(() => json(200, { paused: true }), 300);
       if (req.url === '/slow') return setTimeout(() => json(200, { slow: true }), 2000);
       json(req.url === '/created' ? 201 : 200, entry, { 'x-echo': 'yes' });
     });
