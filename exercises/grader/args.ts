@@ -8,7 +8,8 @@ export const USAGE = `usage: npm run grade -- <exercise> [--url <service>=<baseU
                without it the grader starts the implementation itself, on free ports, and stops it afterwards
   --impl       the implementation to start: a folder with implementation.json (default: the one exercise.json names)
   --out        where the reports go (default grade-report/): results.json, gradescope.json, junit.xml, html/
-  --exercises  the folder of exercise folders (default exercises/)`;
+  --exercises  the folder of exercise folders (default exercises/)
+  --teacher    let "town" in implementation.json stand for a learner's service (to check the grader itself)`;
 
 export interface Options {
   exercise: string;
@@ -16,6 +17,8 @@ export interface Options {
   impl?: string;
   out: string;
   exercises?: string;
+  /** "town" may stand for a learner's service. */
+  teacher: boolean;
   help: boolean;
 }
 
@@ -34,7 +37,7 @@ export function readArgs(argv: string[]): Options {
   }
   const { values, positionals } = parsed;
   const [exercise, extra] = positionals;
-  if (values.help) return { exercise: '', urls: new Map(), out: '', help: true };
+  if (values.help) return { exercise: '', urls: new Map(), out: '', teacher: false, help: true };
   if (exercise === undefined) throw new GradeError('name the exercise to grade, e.g. npm run grade -- 01');
   if (extra !== undefined) throw new GradeError(`unexpected argument "${extra}" (one exercise at a time)`);
   const urls = new Map<string, string>();
@@ -49,6 +52,7 @@ export function readArgs(argv: string[]): Options {
     impl: values.impl,
     out: values.out ?? 'grade-report',
     exercises: values.exercises,
+    teacher: values.teacher ?? false,
     help: false,
   };
 }
@@ -62,6 +66,7 @@ const parse = (argv: string[]) =>
       impl: { type: 'string' },
       out: { type: 'string' },
       exercises: { type: 'string' },
+      teacher: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

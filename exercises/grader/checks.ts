@@ -15,6 +15,8 @@ export interface Reply {
   // biome-ignore lint/suspicious/noExplicitAny: specs read whatever fields they grade
   body: any;
   headers: Record<string, string>;
+  /** The request as a `curl` command line, to repeat it by hand. */
+  curl?: string;
 }
 
 export function fail(hint: string): never {
@@ -31,36 +33,77 @@ export function show(value: unknown, max = 120): string {
 const answered = (reply: Reply, sent?: string) =>
   `${reply.label}${sent ? ` with ${sent}` : ''} answered ${reply.status}${reply.body === '' ? '' : ` ${show(reply.body)}`}`;
 
+/** A hint about one answer, with the command that repeats its request. */
+export function failAt(reply: Reply, hint: string): never {
+  return fail(reply.curl ? `${hint} (to repeat it: ${reply.curl})` : hint);
+}
+
 export function expectStatus(reply: Reply, expected: number | number[], advice: string): void {
   const allowed = Array.isArray(expected) ? expected : [expected];
   if (allowed.includes(reply.status)) return;
-  fail(`${answered(reply)}; expected ${allowed.join(' or ')}: ${advice}`);
+  failAt(reply, `${answered(reply)}; expected ${allowed.join(' or ')}: ${advice}`);
+}
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
+
+/** The answer says it is JSON (`Content-Type: application/json`), as every client reading it relies on. */
+export function expectJson(reply: Reply): void {
+  const type = reply.headers['content-type'];
+  if (type && JSON_TYPE.test(type)) return;
+  failAt(
+    reply,
+    `${answered(reply)} with ${type ? `Content-Type: ${type}` : 'no Content-Type'}; expected Content-Type: application/json (FastAPI, Flask's jsonify and Express's res.json set it)`,
+  );
 }
 
 /** The body is a JSON object. */
 export function expectObject(reply: Reply, advice: string): Record<string, unknown> {
-  if (reply.body && typeof reply.body === 'object' && !Array.isArray(reply.body)) return reply.body;
-  return fail(`${answered(reply)}; expected a JSON object: ${advice}`);
+  if (reply.body && typeof reply.body === 'object' && !Array.isArray(reply.body)) {
+    expectJson(reply);
+    return reply.body;
+  }
+  return failAt(reply, `${answered(reply)}; expected a JSON object: ${advice}`);
 }
 
 /** FastAPI's 422: `{"detail": [{"loc": ["body", "<field>"], "msg": ...}, ...]}` with an item naming the field. */
 export function expectValidationError(reply: Reply, field: string, sent: string): void {
   const shape = `FastAPI's {"detail":[{"loc":["body","${field}"],"msg":"..."}]}`;
   if (reply.status !== 422) {
-    fail(`${answered(reply, sent)}; expected 422 with ${shape}`);
+    failAt(reply, `${answered(reply, sent)}; expected 422 with ${shape}`);
   }
   const detail = reply.body?.detail;
-  if (!Array.isArray(detail)) fail(`${answered(reply)}: the 422 has no "detail" list; expected ${shape}`);
+  if (!Array.isArray(detail))
+    failAt(reply, `${answered(reply)}: the 422 has no "detail" list; expected ${shape}`);
   const names = (item: { loc?: unknown }) => Array.isArray(item?.loc) && item.loc.includes(field);
   if (!detail.some(names)) {
-    fail(`${answered(reply, sent)}, but no item of its "detail" has "${field}" in "loc"; expected ${shape}`);
+    failAt(
+      reply,
+      `${answered(reply, sent)}, but no item of its "detail" has "${field}" in "loc"; expected ${shape}`,
+    );
   }
+  expectJson(reply);
 }
 
 /** `{"detail": "<message>"}`: FastAPI's shape for 404, 409 and 503. */
 export function expectDetail(reply: Reply, advice: string): void {
-  if (typeof reply.body?.detail === 'string') return;
-  fail(`${answered(reply)}; expected a body {"detail": "<message>"}: ${advice}`);
+  if (typeof reply.body?.detail === 'string') return expectJson(reply);
+  failAt(reply, `${answered(reply)}; expected a body {"detail": "<message>"}: ${advice}`);
+}
+
+/**
+ * An id nobody has, of the kind `id` is: an integer for integer ids (FastAPI's `item_id: int` refuses text with
+ * 422), a UUID for UUIDs, digits for digit strings, else `id` with its digits made large.
+ */
+export function unknownIdLike(id: unknown): string {
+  const big = 900_000_000 + Math.floor(Math.random() * 90_000_000);
+  if (typeof id === 'number') return String(big);
+  const text = String(id ?? '');
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text))
+    return crypto.randomUUID();
+  if (/^\d+$/.test(text)) return String(big);
+  if (/^[0-9a-f]{24}$/i.test(text)) return big.toString(16).padStart(24, '0');
+  if (/\d/.test(text)) return text.replace(/\d+/, String(big));
+  return 'no-such-id-4242';
 }
 
 /** The fields of `expected` are in the body with these values; `id` is a string or an integer. */
@@ -68,11 +111,11 @@ export function expectFields(reply: Reply, expected: Record<string, unknown>, ad
   const body = expectObject(reply, advice);
   const id = body.id;
   if (typeof id !== 'string' && !Number.isInteger(id)) {
-    fail(`${answered(reply)}; expected an "id" (a string or an integer): ${advice}`);
+    failAt(reply, `${answered(reply)}; expected an "id" (a string or an integer): ${advice}`);
   }
   for (const [field, value] of Object.entries(expected)) {
     if (JSON.stringify(body[field]) !== JSON.stringify(value)) {
-      fail(`${answered(reply)}; expected "${field}": ${show(value)}: ${advice}`);
+      failAt(reply, `${answered(reply)}; expected "${field}": ${show(value)}: ${advice}`);
     }
   }
 }

@@ -31,7 +31,9 @@ export async function main(argv: string[]): Promise<number> {
   await checkReachable(options.urls);
 
   const tmp = mkdtempSync(join(tmpdir(), 'microtown-grade-'));
-  const supervisor = await Supervisor.plan(exercise, impl, options.urls, tmp).catch((error: Error) => {
+  const supervisor = await Supervisor.plan(exercise, impl, options.urls, tmp, {
+    teacher: options.teacher,
+  }).catch((error: Error) => {
     rmSync(tmp, { recursive: true, force: true });
     throw error;
   });
@@ -44,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const t of supervisor.targets.values()) {
     console.log(`  ${t.name.padEnd(14)}  ${t.url}  (${t.managed ? `started from ${t.source}` : '--url'})`);
   }
+  for (const name of supervisor.missing.keys()) console.log(`  ${name.padEnd(14)}  not submitted`);
 
   let playwright: ChildProcess | undefined;
   const stop = async () => {
@@ -81,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
         GRADE_CONTROL: control.url,
         GRADE_PLAYGROUND: proxy?.url ?? '',
         GRADE_SERVICES: JSON.stringify(supervisor.describe()),
+        GRADE_MISSING: JSON.stringify(Object.fromEntries(supervisor.missing)),
       },
     });
     const child = playwright;

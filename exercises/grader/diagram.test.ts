@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { edgeText, parseDiagram, serviceName } from './diagram.ts';
+import { describeReads, edgeText, parseDiagram, serviceName } from './diagram.ts';
 
 const TOWN = ['user', 'inventory', 'orders', 'notification'];
 const edges = (text: string) =>
@@ -44,16 +44,48 @@ describe('parseDiagram', () => {
     expect(edges(text)).toEqual(expected);
   });
 
-  it('reads only the mermaid blocks of a Markdown file', () => {
-    const text = '# My diagram\n\nOrders calls -> everyone\n\n```mermaid\ngraph LR\norders --> user\n```\n';
-    expect(edges(text)).toEqual(['orders --> user']);
+  it.each([
+    [
+      'every block and the text around it, skipping shell lines and prose',
+      '# My diagram\n\nOrders -> User\n\n```mermaid\ngraph LR\norders --> inventory\n```\n\n```sh\nnpm run grade -- 02\n```\nThen run `npm run grade -- 02`.\nThe orders service first asks the user service --> and then it reserves stock.',
+      ['orders --> user', 'orders --> inventory'],
+    ],
+    [
+      'labels after the callee, CamelCase, ports and list markers',
+      'Orders -> User : GET /users/{id}\nOrderService --> InventoryService (reserve)\n- Orders Service (:8003) --> Notification Service: sends',
+      ['orders --> user', 'orders --> inventory', 'orders --> notification'],
+    ],
+    [
+      'both-sided lines and quoted Mermaid labels with ports',
+      'User <-- Orders --> Inventory\ngraph LR\n  O --> N["Notification Service (:8004)"]\n  O[Orders]',
+      ['orders --> user', 'orders --> inventory', 'orders --> notification'],
+    ],
+    [
+      'ASCII boxes joined by arrows',
+      '+--------+       +------+\n| Orders | ----> | User |\n+--------+       +------+\n[ Orders ] ---> [ Inventory ]',
+      ['orders --> user', 'orders --> inventory'],
+    ],
+    [
+      'vertical arrows, down and up, side by side',
+      '  Orders          Inventory\n    |                 ^\n    |  GET /users      |\n    v                 |\n  User            Orders',
+      ['orders --> inventory', 'orders --> user'],
+    ],
+  ])('reads %s', (_, text, expected) => {
+    expect(edges(text)).toEqual(expected);
   });
 
-  it('names lines without a direction, and sequence diagrams', () => {
+  it('names lines without a direction, and sequence diagrams, with their line', () => {
     expect(parseDiagram('orders --- user').problems).toEqual([
-      '"orders --- user" has no direction: write --> from caller to callee',
+      'line 1: "orders --- user" has no direction: write --> from caller to callee',
     ]);
-    expect(parseDiagram('sequenceDiagram\nOrders->>User: GET').problems[0]).toMatch(/sequenceDiagram/);
+    expect(parseDiagram('```mermaid\nsequenceDiagram\nOrders->>User: GET\n```').problems[0]).toMatch(
+      /^line 2: a sequenceDiagram/,
+    );
+  });
+
+  it('tells how each line was read', () => {
+    const diagram = parseDiagram('graph LR\nO[Orders] --> U[User]\n\nO --> I[Inventory]', TOWN);
+    expect(describeReads(diagram)).toBe('line 2: read as orders → user; line 4: read as orders → inventory');
   });
 
   it('finds nothing in prose', () => {
@@ -71,6 +103,9 @@ describe('serviceName', () => {
     ['Inventory API', 'inventory'],
     ['Customer', 'customer'],
     ['Email / SMS', 'email-sms'],
+    ['OrderService', 'orders'],
+    ['user_service', 'user'],
+    ['User Service (:8001)', 'user'],
   ])('%s is %s', (name, expected) => {
     expect(serviceName(name, TOWN)).toBe(expected);
   });

@@ -1,89 +1,183 @@
-/** A call from one node to another, as a diagram draws it. */
+import { readLine, type Segment } from './diagram-line.ts';
+import { readVertical } from './diagram-vertical.ts';
+
+/** A call from one node to another, as a diagram draws it, with the line it was read from. */
 export interface Edge {
   from: string;
   to: string;
+  line?: number;
+}
+
+/** How one line of the file was read, for hints: `line 3: read as orders → user`. */
+export interface LineRead {
+  line: number;
+  text: string;
+  edges: Edge[];
 }
 
 export interface Diagram {
   edges: Edge[];
-  /** Lines that look like edges but cannot be read as one (no direction, a sequence diagram, ...). */
+  /** The lines that gave arrows, in order. */
+  reads: LineRead[];
+  /** Lines that look like arrows but are not one (no direction, a sequence diagram, ...), with their line. */
   problems: string[];
 }
 
-const SKIP = /^(graph|flowchart|subgraph|end|direction|classDef|class|style|linkStyle|click)\b/;
-const FENCE = /```[ \t]*(\w*)[^\n]*\n([\s\S]*?)```/g;
-/** Links between nodes: Mermaid's `-->`, `---`, `==>`, `-.->`, `<-->`, and plain `->`, `=>`, `→`. */
-const LINK = /\s*(<?(?:-{2,}|={2,}|-\.+-)>?|<?->|=>|→|⟶|⇒)\s*/;
+const SHELL_FENCE = /^(sh|bash|shell|console|zsh|powershell|ps1|cmd|bat|terminal|text-shell)$/i;
+const SHELL_LINE =
+  /^\s*(\$|>\s*)?\s*(npm|npx|node|curl|http|python3?|uvicorn|pip|docker|git|cd|export|yarn|pnpm)\s/;
+const MERMAID_SKIP = /^(graph|flowchart|subgraph|end|direction|classDef|class|style|linkStyle|click|%%)\b/;
 
 /**
- * Reads a text diagram: Mermaid `graph`/`flowchart` (in a ```mermaid block of Markdown, or alone), or plain
- * `A --> B` lines. Node labels count (`O[Orders Service] --> U[User]`), link labels do not (`-->|checks|`).
+ * Reads a diagram as learners draw one: every fenced block and the text around it, Mermaid `graph`/`flowchart`,
+ * plain `A --> B` lines with labels, ASCII boxes and vertical arrows. Prose, shell lines and sequence diagrams
+ * give no arrows. Names are matched to `services` where one fits (`OrderService (:8003)` is `orders`).
  */
-export function parseDiagram(text: string): Diagram {
-  const blocks = [...text.matchAll(FENCE)];
-  const mermaid = blocks.filter(([, lang]) => lang === 'mermaid');
-  const source = (mermaid.length ? mermaid : blocks).map(([, , body]) => body).join('\n') || text;
-  const labels = new Map<string, string>();
-  const edges: Edge[] = [];
-  const problems: string[] = [];
-  for (const raw of source.replace(/%%.*$/gm, '').split(/[\n;]/)) {
-    const line = raw
-      .trim()
-      .replace(/\|[^|]*\|/g, ' ')
-      .replace(/(--|==|-\.)\s+[^-=.>\s][^>]*?\s+(-->|==>|\.->)/g, (_, start: string, end: string) =>
-        start === '-.' ? '-.->' : end,
-      );
-    if (!line || SKIP.test(line) || !LINK.test(line)) {
-      if (/^sequenceDiagram\b/.test(line))
-        problems.push('a sequenceDiagram: draw a graph (graph LR) instead');
-      continue;
+export function parseDiagram(text: string, services: string[] = []): Diagram {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const kept: { line: number; text: string }[] = [];
+  const problems: { line: number; text: string }[] = [];
+  let fence: string | undefined;
+  let sequence = false;
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const opening = /^\s*(```+|~~~+)\s*([\w-]*)/.exec(raw);
+    if (opening) {
+      fence = fence === undefined ? (opening[2] ?? '') : undefined;
+      sequence = false;
+      return;
     }
-    const parts = line.split(new RegExp(LINK.source.replace('(', '(?:')));
-    const links = [...line.matchAll(new RegExp(LINK.source, 'g'))].map((m) => m[1] ?? '');
-    const nodes = parts.map((part) => part.split('&').map((node) => readNode(node, labels)));
-    links.forEach((link, i) => {
-      const [left = [], right = []] = [nodes[i], nodes[i + 1]];
-      const forward = link.endsWith('>') || /[→⟶⇒]/.test(link);
-      const backward = link.startsWith('<');
-      if (!forward && !backward)
-        problems.push(`"${raw.trim()}" has no direction: write --> from caller to callee`);
-      for (const a of left.filter(Boolean)) {
-        for (const b of right.filter(Boolean)) {
-          if (forward) edges.push({ from: a, to: b });
-          if (backward) edges.push({ from: b, to: a });
-        }
+    if (fence !== undefined && SHELL_FENCE.test(fence)) return;
+    if (/^\s*sequenceDiagram\b/.test(raw)) {
+      sequence = true;
+      problems.push({
+        line,
+        text: 'a sequenceDiagram shows messages, not who calls whom: draw a graph (graph LR) instead',
+      });
+      return;
+    }
+    if (sequence || SHELL_LINE.test(raw)) return;
+    kept.push({ line, text: withoutShellCode(raw.replace(/%%.*$/, '')) });
+  });
+
+  const labels = nodeLabels(kept.map((k) => k.text));
+  const name = (segment: Segment) => resolve(segment, labels, services);
+  const reads: LineRead[] = [];
+  for (const { line, text: content } of kept) {
+    if (MERMAID_SKIP.test(content.trim()) && !/-->|==>/.test(content)) continue;
+    for (const part of splitStatements(content)) {
+      const read = readLine(part);
+      if (read.undirected) {
+        problems.push({ line, text: `"${part.trim()}" has no direction: write --> from caller to callee` });
       }
+      const edges = read.edges.map((e) => ({ from: name(e.from), to: name(e.to), line }));
+      if (edges.length) reads.push({ line, text: part.trim(), edges });
+    }
+  }
+  for (const edge of readVertical(lines)) {
+    reads.push({
+      line: edge.line,
+      text: `${edge.from.name} ↓ ${edge.to.name}`,
+      edges: [{ from: name(edge.from), to: name(edge.to), line: edge.line }],
     });
   }
-  const name = (node: string) => labels.get(node) ?? node;
-  return { edges: edges.map((e) => ({ from: name(e.from), to: name(e.to) })), problems };
+  reads.sort((a, b) => a.line - b.line);
+  problems.sort((a, b) => a.line - b.line);
+  return {
+    edges: reads.flatMap((r) => r.edges),
+    reads,
+    problems: problems.map((p) => `line ${p.line}: ${p.text}`),
+  };
 }
 
-/** `O[Orders Service]:::big` -> id `O`, labelled "Orders Service". */
-function readNode(token: string, labels: Map<string, string>): string {
-  const text = token.replace(/:::[\w-]+/g, '').trim();
-  const match = /^([^\s[\](){}>]+)\s*[[({>]+\s*["'/\\]?(.*?)["'/\\]?\s*[\])}]+$/.exec(text);
-  if (!match) return text;
-  const [, id = '', label = ''] = match;
-  if (label) labels.set(id, label);
-  return id;
+/** Inline code that is a command (`npm run grade -- 02`) is not part of a drawing; other inline code is. */
+const withoutShellCode = (line: string) =>
+  line.replace(/`([^`]*)`/g, (_, code: string) =>
+    SHELL_LINE.test(` ${code}`) || /^\s*\$/.test(code) ? '' : code,
+  );
+
+/** Mermaid's `;` separates statements; inside brackets and quotes it is text. */
+function splitStatements(line: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && '[({'.includes(c ?? '')) depth++;
+    else if (!quoted && '])}'.includes(c ?? '')) depth = Math.max(0, depth - 1);
+    else if (c === ';' && depth === 0 && !quoted) {
+      parts.push(line.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(line.slice(start));
+  return parts.filter((p) => p.trim());
 }
 
-const FILLER = new Set(['service', 'services', 'svc', 'microservice', 'the', 'api', 'app', 'server', 'shop']);
+/** Mermaid node definitions anywhere in the file: `U["User Service (:8001)"]` labels the id `U`. */
+function nodeLabels(lines: string[]): Map<string, string> {
+  const labels = new Map<string, string>();
+  const shape =
+    /(?:^|[\s&;>|-])([A-Za-z_][\w-]*?)(?:\[\[|\[\(|\[\/|\[\\|\(\(|\(\[|\{\{|\[|\(|\{|>)\s*(?:"([^"]*)"|([^\]\)\}"]*?))\s*(?:\]\]|\)\]|\/\]|\\\]|\)\)|\]\)|\}\}|\]|\)|\})/g;
+  for (const line of lines) {
+    for (const match of line.matchAll(shape)) {
+      const [, id = '', quoted, plain] = match;
+      const label = (quoted ?? plain ?? '').trim();
+      if (label && !labels.has(id)) labels.set(id, label);
+    }
+  }
+  return labels;
+}
+
+/** A node's name: its label or its id, whichever names a service; else the label (or the name as written). */
+function resolve(segment: Segment, labels: Map<string, string>, services: string[]): string {
+  const label = segment.label ?? labels.get(segment.id ?? segment.name.trim());
+  const candidates = [label, segment.id, segment.name].filter((c): c is string => Boolean(c));
+  for (const candidate of candidates) {
+    const service = services.find((s) => key(s) === key(candidate));
+    if (service) return service;
+  }
+  const first = candidates[0] ?? '';
+  return words(first).join('-') || first.trim();
+}
+
+const FILLER = new Set([
+  'service',
+  'services',
+  'svc',
+  'microservice',
+  'the',
+  'api',
+  'app',
+  'server',
+  'shop',
+  'localhost',
+]);
+/** `OrderService (:8003)` -> `order`; `the notifications service` -> `notifications`. */
 const words = (name: string) =>
   name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-    .filter((word) => word && !FILLER.has(word));
+    .filter((word) => word && !FILLER.has(word) && !/^\d+$/.test(word));
 const key = (name: string) =>
   words(name)
     .map((word) => word.replace(/s$/, ''))
     .join('-');
 
-/** `Orders Service`, `orders-service`, `orders` and `Order` are all `orders`; other names become kebab-case. */
+/** `Orders Service`, `orders-service`, `OrderService` and `Order` are all `orders`; other names become kebab-case. */
 export function serviceName(name: string, services: string[]): string {
-  const wanted = key(name);
-  return services.find((service) => key(service) === wanted) ?? (words(name).join('-') || name.trim());
+  return resolve({ name }, new Map(), services);
 }
 
 export const edgeText = (edge: Edge) => `${edge.from} --> ${edge.to}`;
+
+/** `line 3: read as orders → user; line 5: read as orders → inventory`, or why nothing was read. */
+export function describeReads(diagram: Diagram): string {
+  if (diagram.reads.length === 0) return 'no line was read as an arrow';
+  return diagram.reads
+    .map((r) => `line ${r.line}: read as ${r.edges.map((e) => `${e.from} → ${e.to}`).join(', ')}`)
+    .join('; ');
+}

@@ -25,11 +25,24 @@ export const ExerciseConfig = z.object({
    */
   playground: z.union([z.boolean(), z.literal('page')]).default(false),
   /** The implementation graded when `--impl` is not given: a folder of the exercise. */
-  implementation: z.string().default('reference'),
+  implementation: z.string().default('starter'),
   /** Time limit of each test, in seconds. */
   timeoutSeconds: z.number().positive().max(300).default(15),
-  /** Task n of the README (`## n. ...`) is `tasks[n - 1]`. */
-  tasks: z.array(z.object({ title: z.string().min(1), points: z.number().int().positive() })).min(1),
+  /** Time limit of each answer of a service, in seconds, the same with `--impl` and `--url`; the README says it. */
+  answerSeconds: z.number().positive().max(60).default(5),
+  /**
+   * Task n of the README (`## n. ...`) is `tasks[n - 1]`; `services`: the learner's services it grades (default:
+   * all of them), so that one not submitted costs its own tasks only.
+   */
+  tasks: z
+    .array(
+      z.object({
+        title: z.string().min(1),
+        points: z.number().int().positive(),
+        services: z.array(ServiceName).optional(),
+      }),
+    )
+    .min(1),
 });
 export type ExerciseConfig = z.infer<typeof ExerciseConfig>;
 

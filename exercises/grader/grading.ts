@@ -1,6 +1,6 @@
 import type { Call, Graph } from '@microtown/playground';
 import { type APIRequestContext, test as base } from '@playwright/test';
-import { fail, type Reply, show } from './checks.ts';
+import { fail, GradeError, type Reply, show } from './checks.ts';
 import { type Control, controlClient, type Targets } from './control.ts';
 import { loadExercise } from './exercise.ts';
 
@@ -12,7 +12,11 @@ export type { Control } from './control.ts';
 const exercise = loadExercise(process.env.GRADE_EXERCISE ?? fail('run the grading specs with npm run grade'));
 export const implementationDir = process.env.GRADE_IMPL ?? exercise.dir;
 export const targets: Targets = JSON.parse(process.env.GRADE_SERVICES ?? '{}');
-const CALL_TIMEOUT_MS = Math.min(5000, exercise.config.timeoutSeconds * 1000);
+/** The learner's services that the implementation does not start: their tasks score 0, "not submitted". */
+const missing: Record<string, string> = JSON.parse(process.env.GRADE_MISSING ?? '{}');
+/** Each answer has this long, whoever started the service; a late one is waited for a little, to say how late. */
+const ANSWER_MS = exercise.config.answerSeconds * 1000;
+const GRACE_MS = 3000;
 
 /** Calls to one service; a service that does not answer is a hint, not a stack trace. */
 export interface Api {
@@ -27,29 +31,41 @@ export interface Api {
 }
 
 function api(name: string, request: APIRequestContext): Api {
-  const target = targets[name] ?? fail(`the exercise has no service "${name}"`);
+  const target = targets[name] ?? fail(missing[name] ?? `the exercise has no service "${name}"`);
   const call: Api['call'] = (method, path, options = {}) =>
     test.step(`${method} ${path} (${name})`, async () => {
       const label = `${method} ${path}`;
+      const curl = curlLine(method, target.url + path, options);
+      const started = performance.now();
       try {
+        // Redirects are followed as fetch and `curl -L` do: FastAPI's `/users/` answers `/users` with a 307.
         const response = await request.fetch(target.url + path, {
           method,
           data: options.json,
           headers: options.headers,
-          timeout: CALL_TIMEOUT_MS,
+          timeout: ANSWER_MS + GRACE_MS,
           failOnStatusCode: false,
-          maxRedirects: 0,
+          maxRedirects: 5,
         });
         const text = await response.text();
+        const seconds = (performance.now() - started) / 1000;
+        if (seconds * 1000 > ANSWER_MS) {
+          fail(
+            `${name} answered ${label} after ${seconds.toFixed(1)} s; each answer has ${ANSWER_MS / 1000} s`,
+          );
+        }
         let body: unknown = text;
         try {
           body = text ? JSON.parse(text) : '';
         } catch {
           // Not JSON: the hint shows the text.
         }
-        return { label, status: response.status(), body, headers: response.headers() };
+        return { label, status: response.status(), body, headers: response.headers(), curl };
       } catch (error) {
-        return fail(`${name} did not answer ${label}: ${reason(error as Error, target.url)}`);
+        if (error instanceof GradeError) throw error;
+        return fail(
+          `${name} did not answer ${label}: ${reason(error as Error, target.url)} (to repeat it: ${curl})`,
+        );
       }
     });
   return {
@@ -60,10 +76,29 @@ function api(name: string, request: APIRequestContext): Api {
   };
 }
 
+/** `curl -i -X POST http://... -H 'content-type: application/json' -d '{...}'` */
+function curlLine(
+  method: string,
+  url: string,
+  options: { json?: unknown; headers?: Record<string, string> },
+) {
+  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+  const parts = ['curl', '-i', '-L'];
+  if (method !== 'GET') parts.push('-X', method);
+  parts.push(quote(url));
+  for (const [key, value] of Object.entries(options.headers ?? {}))
+    parts.push('-H', quote(`${key}: ${value}`));
+  if (options.json !== undefined) {
+    parts.push('-H', quote('content-type: application/json'), '-d', quote(show(options.json, 400)));
+  }
+  return parts.join(' ');
+}
+
 function reason(error: Error, url: string): string {
   const message = error.message;
   if (/ECONNREFUSED/.test(message)) return `connection refused at ${url} (is it running?)`;
-  if (/Timeout|timed out/i.test(message)) return `no answer within ${CALL_TIMEOUT_MS / 1000} s`;
+  if (/Timeout|timed out/i.test(message))
+    return `no answer within ${(ANSWER_MS + GRACE_MS) / 1000} s (each answer has ${ANSWER_MS / 1000} s)`;
   if (/socket hang up|ECONNRESET/.test(message))
     return 'the connection closed without an answer (did it crash?)';
   return show(message.split('\n')[0], 200);
@@ -105,11 +140,18 @@ export const test = base.extend<{ api: (name: string) => Api; town: Control; pla
   playground: async ({}, use) => use(recording()),
 });
 
-/** The tests of task `id` (its title and points are in exercise.json): `task(1, () => { test(...) })`. */
+/**
+ * The tests of task `id` (its title and points are in exercise.json): `task(1, () => { test(...) })`. A task whose
+ * service was not submitted gets one failing test that says so, and its own checks do not run.
+ */
 export function task(id: number, body: () => void): void {
   const entry = exercise.config.tasks[id - 1] ?? fail(`exercise.json has no task ${id}`);
+  const absent = (entry.services ?? exercise.config.services).filter((name) => missing[name]);
+  const checks = absent.length
+    ? () => test('not submitted', () => fail(absent.map((name) => missing[name]).join('; ')))
+    : body;
   // biome-ignore lint/correctness/usePlaywrightValidDescribeCallback: the callback is the spec's, passed through
-  test.describe(`${id}. ${entry.title}`, { annotation: { type: 'task', description: String(id) } }, body);
+  test.describe(`${id}. ${entry.title}`, { annotation: { type: 'task', description: String(id) } }, checks);
 }
 
 /** A name no earlier test used, so that checks never depend on each other's data. */

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { type Child, freePort, spawnChild } from '../../kit/testing/child.ts';
 import { readServices } from '../../scripts/services.ts';
@@ -31,13 +32,24 @@ const envName = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_SE
 /** Starts the services an exercise needs on free ports, each in its own process group, and stops them. */
 export class Supervisor {
   readonly targets = new Map<string, Target | Managed>();
+  /** The learner's services the implementation does not start, each with the hint its tasks get. */
+  readonly missing = new Map<string, string>();
   /** The peer URLs the services were started with; a restart keeps them. */
   private peers: Record<string, string> = {};
   /** After `close()` nothing starts again, even a start already asked for. */
   private closed = false;
 
-  /** The learner's services (from `urls`, else the implementation) and the town beside them. */
-  static async plan(exercise: Exercise, impl: Implementation, urls: Map<string, string>, dataDir: string) {
+  /**
+   * The learner's services (from `urls`, else the implementation) and the town beside them. Our reference stands in
+   * for a learner's service only for a teacher (`teacher`), to check the grader itself.
+   */
+  static async plan(
+    exercise: Exercise,
+    impl: Implementation,
+    urls: Map<string, string>,
+    dataDir: string,
+    { teacher = false } = {},
+  ) {
     const supervisor = new Supervisor();
     const town = await townCommands();
     for (const name of exercise.config.services) {
@@ -48,8 +60,15 @@ export class Supervisor {
       }
       const spec = impl.services[name];
       if (!spec) {
+        const how = exercise.config.startsServices
+          ? `add how to start it to ${impl.label}/implementation.json`
+          : `add it to ${impl.label}/implementation.json, or pass --url ${name}=<baseURL>`;
+        supervisor.missing.set(name, `not submitted: ${name} is not given (${how})`);
+        continue;
+      }
+      if (spec === 'town' && !teacher) {
         throw new GradeError(
-          `${impl.label}/implementation.json does not say how to start "${name}"; add it there, or pass --url ${name}=<baseURL>`,
+          `${impl.label}/implementation.json names "town" for ${name}: that is microtown's own ${name}, not your work; give the command that starts yours (teachers checking the grader: --teacher)`,
         );
       }
       const command = spec === 'town' ? town(name) : resolveCommand(spec, impl.dir);
@@ -161,25 +180,50 @@ function resolveCommand(spec: Command, dir: string) {
   };
 }
 
+/** Ready when it listens on its port: an answer may take its time, and the checks time each one. */
 async function waitUntilAnswering(target: Managed, child: Child): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   const where = `${target.name} (${target.source}: ${target.command.join(' ')})`;
+  const port = Number(new URL(target.url).port);
   while (Date.now() < deadline) {
     if (!isRunning(child)) {
-      throw new GradeError(`${where} exited before it answered: ${lastLine(child.output())}`);
+      throw new GradeError(`${where} exited before it answered: ${lastLines(child.output())}`);
     }
-    try {
-      await fetch(target.url, { signal: AbortSignal.timeout(1000) });
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    if (await listening(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await child.stop('SIGKILL');
-  throw new GradeError(`${where} did not answer at ${target.url} within ${READY_TIMEOUT_MS / 1000} s`);
+  const printed = child.output().trim()
+    ? `; it printed: ${lastLines(child.output())}`
+    : '; it printed nothing';
+  throw new GradeError(
+    `${where} did not listen on port ${port} within ${READY_TIMEOUT_MS / 1000} s: read the port from the PORT environment variable (or {port} in implementation.json)${printed}`,
+  );
 }
 
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
 const isRunning = (child: Child) => child.process.exitCode === null && child.process.signalCode === null;
+
+/** The last lines of a program's output, cut short: what it said before it crashed or gave up. */
+export function lastLines(output: string, count = 3): string {
+  const lines = output
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim());
+  const why = lastLine(output);
+  const tail = lines.slice(-count).map((line) => line.trim());
+  const shown = tail.includes(why) ? tail : [why, '...', ...tail];
+  return shown.map((line) => (line.length > 300 ? `${line.slice(0, 299)}…` : line)).join(' | ');
+}
 
 /** The line of a crashed program's output that says why: an error message, else its last line. */
 export function lastLine(output: string): string {
