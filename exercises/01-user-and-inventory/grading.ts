@@ -9,11 +9,11 @@ import {
   task,
   test,
   unique,
+  unknownIdLike,
 } from '../grader/grading.ts';
 
 const user = () => ({ name: 'Ada Lovelace', email: `${unique('ada')}@example.com` });
 const item = () => ({ name: unique('lamp'), stock: 7 });
-const MADE_UP_ID = 'no-such-id-4242';
 
 type Services = (name: string) => Api;
 type Invalid = [what: string, body: Record<string, unknown>, field: string][];
@@ -27,8 +27,8 @@ async function refusesEach(api: Services, service: string, path: string, invalid
   }
 }
 
-/** Creates one, reads it back by the id POST returned: 200 and the same object. */
-async function readsBack(
+/** Creates one with POST; anything but a 2xx is the hint. */
+async function create(
   api: Services,
   service: string,
   path: string,
@@ -38,20 +38,66 @@ async function readsBack(
   const created = await api(service).post(path, body);
   if (created.status < 200 || created.status > 299) {
     fail(
-      `could not create ${what} to read back: POST ${path} answered ${created.status} ${show(created.body)}`,
+      `could not create ${what}: POST ${path} with ${show(body, 80)} answered ${created.status} ${show(created.body)}`,
     );
   }
-  const reply = await api(service).get(`${path}/${created.body.id}`);
-  expectStatus(reply, 200, `${what} that exists is found`);
-  expectFields(reply, created.body, `GET answers with the same ${what.split(' ')[1]} that POST returned`);
+  return created;
+}
+
+/** Creates two, one after the other, and reads each back by the id POST returned: 200 and the same object. */
+async function readsBack(
+  api: Services,
+  service: string,
+  path: string,
+  bodies: [Record<string, unknown>, Record<string, unknown>],
+  what: string,
+) {
+  const first = await create(api, service, path, bodies[0], what);
+  const second = await create(api, service, path, bodies[1], what);
+  const noun = what.split(' ')[1];
+  for (const [created, which] of [
+    [first, 'first'],
+    [second, 'second'],
+  ] as const) {
+    const reply = await api(service).get(`${path}/${created.body.id}`);
+    expectStatus(
+      reply,
+      200,
+      `two ${noun}s were created; the ${which} (${show(created.body)}) must still be found`,
+    );
+    expectFields(
+      reply,
+      created.body,
+      `two ${noun}s were created one after the other; GET answers with the ${which} as POST returned it (does the store keep every ${noun}, each under its own id?)`,
+    );
+  }
+}
+
+/** Two creations answer 201 each, with two different ids. */
+async function createsTwo(
+  api: Services,
+  service: string,
+  path: string,
+  make: () => Record<string, unknown>,
+  what: string,
+) {
+  const sent = make();
+  const reply = await api(service).post(path, sent);
+  expectStatus(reply, 201, 'a POST that creates something answers 201 Created');
+  expectFields(reply, sent, `answer with the ${what} you stored`);
+  const again = await api(service).post(path, make());
+  expectStatus(again, 201, 'a POST that creates something answers 201 Created');
+  expectFields(again, {}, `answer with the ${what} you stored`);
+  if (JSON.stringify(again.body.id) === JSON.stringify(reply.body.id)) {
+    fail(
+      `two ${what}s created one after the other both got the id ${show(reply.body.id)}: give each ${what} its own id (a counter that goes up, or a UUID)`,
+    );
+  }
 }
 
 task(1, () => {
-  test('a valid user is created: 201 with id, name and email', async ({ api }) => {
-    const sent = user();
-    const reply = await api('user').post('/users', sent);
-    expectStatus(reply, 201, 'a POST that creates something answers 201 Created');
-    expectFields(reply, sent, 'answer with the user you stored');
+  test('valid users are created: 201 with id, name and email, each its own id', async ({ api }) => {
+    await createsTwo(api, 'user', '/users', user, 'user');
   });
 });
 
@@ -68,17 +114,18 @@ task(2, () => {
 });
 
 task(3, () => {
-  test('the user just created is read back: 200, the same object', async ({ api }) => {
-    await readsBack(api, 'user', '/users', user(), 'a user');
+  test('two users just created are read back: 200, the same objects', async ({ api }) => {
+    await readsBack(api, 'user', '/users', [user(), user()], 'a user');
   });
 });
 
 task(4, () => {
   test('an unknown id answers 404 {"detail": ...}, not 200 {"error": ...}', async ({ api }) => {
-    const reply = await api('user').get(`/users/${MADE_UP_ID}`);
+    // An id of the kind the service hands out; a made-up text id if it cannot create one.
+    const created = await api('user').post('/users', user());
+    const reply = await api('user').get(`/users/${unknownIdLike(created.body?.id)}`);
     expectStatus(reply, 404, 'say "not found" with the status code, as FastAPI\'s HTTPException(404) does');
     expectDetail(reply, 'FastAPI answers {"detail": "User not found"}');
-    const created = await api('user').post('/users', user());
     const found = await api('user').get(`/users/${created.body?.id}`);
     if (found.status !== 200) {
       fail(
@@ -89,11 +136,8 @@ task(4, () => {
 });
 
 task(5, () => {
-  test('a valid item is created: 201 with id, name and stock', async ({ api }) => {
-    const sent = item();
-    const reply = await api('inventory').post('/items', sent);
-    expectStatus(reply, 201, 'a POST that creates something answers 201 Created');
-    expectFields(reply, sent, 'answer with the item you stored');
+  test('valid items are created: 201 with id, name and stock, each its own id', async ({ api }) => {
+    await createsTwo(api, 'inventory', '/items', item, 'item');
   });
 });
 
@@ -111,8 +155,9 @@ task(6, () => {
 
 task(7, () => {
   test('the item just created is read back; an unknown id is a 404', async ({ api }) => {
-    await readsBack(api, 'inventory', '/items', item(), 'an item');
-    const unknown = await api('inventory').get(`/items/${MADE_UP_ID}`);
+    await readsBack(api, 'inventory', '/items', [item(), item()], 'an item');
+    const created = await api('inventory').post('/items', item());
+    const unknown = await api('inventory').get(`/items/${unknownIdLike(created.body?.id)}`);
     expectStatus(unknown, 404, 'say "not found" with the status code');
     expectDetail(unknown, 'FastAPI answers {"detail": "Item not found"}');
   });

@@ -2,6 +2,7 @@ import {
   type Api,
   expect,
   expectDetail,
+  expectObject,
   expectStatus,
   fail,
   type Recording,
@@ -9,6 +10,7 @@ import {
   task,
   test,
   unique,
+  unknownIdLike,
 } from '../grader/grading.ts';
 
 // Your orders service runs against the grader's user, inventory and notification, reached through the playground,
@@ -56,8 +58,7 @@ task(1, () => {
     const [user, item] = await Promise.all([newUser(api), newItem(api, 5)]);
     const reply = await order(api, user, item);
     expectStatus(reply, [201, 200], 'a user who exists ordering an item in stock gets the order');
-    if (typeof reply.body !== 'object' || reply.body === null)
-      fail(`${reply.label} answered ${show(reply.body)}; expected a JSON object`);
+    expectObject(reply, 'answer with the order, as JSON');
   });
 });
 
@@ -75,7 +76,8 @@ task(2, () => {
       fail(
         `orders never asked user about ${user} (its calls to user: ${listed(await callsTo(playground, 'user'))})`,
       );
-    const ghost = unique('ghost');
+    // An id of the kind user hands out, that nobody has: a service that reads user_id as an integer can take it.
+    const ghost = unknownIdLike(user);
     const before = await available(api, item);
     const reply = await order(api, ghost, item);
     expectStatus(reply, 404, 'orders must tell the customer the user does not exist, as user told it');
@@ -123,7 +125,13 @@ task(4, () => {
         `5 orders at once for an item with 2 in stock: ${sold} succeeded and ${left} are left; expected 2 and 0: check and take the stock in one step (POST /reservations)`,
       );
     }
-    expect(replies.filter((r) => r.status === 409)).toHaveLength(3);
+    const refused = replies.filter((r) => r.status === 409).length;
+    if (refused !== 3) {
+      const statuses = replies.map((r) => r.status).join(', ');
+      fail(
+        `5 orders at once for an item with 2 in stock answered ${statuses}; expected 2 successes and 3 × 409 {"detail": "Out of stock"} for the orders that found none left`,
+      );
+    }
   });
 });
 
@@ -153,7 +161,9 @@ task(6, () => {
       fail(`${placed.label} answered ${show(placed.body)}: no "id" to read the order back with`);
     const reply = await api('orders').get(`/orders/${id}`);
     expectStatus(reply, 200, 'an order that was placed is stored and found');
-    if (reply.body?.user_id !== user || reply.body?.item_id !== item) {
+    expectObject(reply, 'answer with the order, as JSON');
+    // The ids as the learner's service keeps them: `"7"` and `7` are one id.
+    if (String(reply.body?.user_id) !== user || String(reply.body?.item_id) !== item) {
       fail(`${reply.label} answered ${show(reply.body)}; expected the order of ${user} for ${item}`);
     }
   });
@@ -167,9 +177,16 @@ task(7, () => {
   }) => {
     const [user, item] = await Promise.all([newUser(api), newItem(api, 5)]);
     await order(api, user, item);
-    const anonymous = (await playground.calls()).filter((c) => c.caller === null);
+    const calls = await playground.calls();
+    const anonymous = calls.filter((c) => c.caller === null);
+    // A call orders never makes is its own task's loss (2, 3, 5); this one grades how the calls it made are drawn.
+    const called = ['user', 'inventory', 'notification'].filter((callee) =>
+      calls.some((c) => c.callee === callee),
+    );
+    if (called.length === 0)
+      fail('the playground saw no call from orders to user, inventory or notification');
     await page.goto(playground.url);
-    for (const callee of ['user', 'inventory', 'notification']) {
+    for (const callee of called) {
       const row = page.locator(`tr[data-edge="orders->${callee}"]`);
       try {
         await expect(row).toHaveAttribute('data-state', 'seen', { timeout: 5000 });

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { EXERCISES, listExercises } from '../grader/exercise.ts';
+import { lostTasks, runGrade } from '../grader/testing.ts';
 
 export const CORPUS = join(EXERCISES, 'corpus');
 
@@ -73,4 +74,14 @@ export function compare(expected: Expected, outcome: Outcome): string[] {
     }
   }
   return wrong;
+}
+
+/** One case graded by the real grader: the tasks it lost, or the line it refused with. */
+export async function gradeCase(c: Case): Promise<Outcome> {
+  const graded = await runGrade([c.exercise, '--impl', c.dir]);
+  rmSync(graded.out, { recursive: true, force: true });
+  if (graded.code === 2) {
+    return { lost: new Map(), refused: graded.stderr.trim().split('\n').at(-1) ?? '' };
+  }
+  return { lost: new Map(Object.entries(lostTasks(graded)).map(([task, hint]) => [Number(task), hint])) };
 }

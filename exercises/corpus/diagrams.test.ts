@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readServices } from '../../scripts/services.ts';
 import { TOWN, verdicts } from '../02-call-diagram/verdicts.ts';
 import { edgeText, parseDiagram } from '../grader/diagram.ts';
 import { REPO } from '../grader/exercise.ts';
-import { readServices } from '../../scripts/services.ts';
 import { compare, listCases } from './corpus.ts';
 
 const FILES = ['diagram.md', 'diagram.mmd', 'diagram.txt'];
@@ -12,7 +12,9 @@ const FILES = ['diagram.md', 'diagram.mmd', 'diagram.txt'];
 /** The calls the town makes when an order is placed: the edges its services' manifests declare. */
 async function townCalls(): Promise<Map<string, string>> {
   const services = await readServices(REPO);
-  const calls = services.flatMap((s) => s.calls.map((to) => [edgeText({ from: s.name, to }), 'a call'] as const));
+  const calls = services.flatMap((s) =>
+    s.calls.map((to) => [edgeText({ from: s.name, to }), 'a call'] as const),
+  );
   return new Map(calls);
 }
 
@@ -26,7 +28,7 @@ describe('the diagram corpus, graded as exercise 02 grades it', () => {
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
-    const file = FILES.find((name) => existsSync(join(c.dir, name))) ?? FILES[0];
+    const file = FILES.find((name) => existsSync(join(c.dir, name))) ?? 'diagram.md';
     const diagram = parseDiagram(readFileSync(join(c.dir, file), 'utf8'), TOWN);
     const lost = verdicts(diagram, file, await townCalls());
     expect(compare(c.expected, { lost })).toEqual([]);

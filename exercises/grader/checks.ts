@@ -86,8 +86,10 @@ export function expectValidationError(reply: Reply, field: string, sent: string)
 
 /** `{"detail": "<message>"}`: FastAPI's shape for 404, 409 and 503. */
 export function expectDetail(reply: Reply, advice: string): void {
-  if (typeof reply.body?.detail === 'string') return expectJson(reply);
-  failAt(reply, `${answered(reply)}; expected a body {"detail": "<message>"}: ${advice}`);
+  if (typeof reply.body?.detail !== 'string') {
+    failAt(reply, `${answered(reply)}; expected a body {"detail": "<message>"}: ${advice}`);
+  }
+  expectJson(reply);
 }
 
 /**

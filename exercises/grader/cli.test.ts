@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../kit/testing/child.ts';
 import { REPO } from './exercise.ts';
-import { answers, runGrade } from './testing.ts';
+import { answers, lostTasks, runGrade } from './testing.ts';
 
 let dir: string;
 /** An implementation folder of the test's own, with this implementation.json. */
@@ -89,12 +89,12 @@ describe('a mistake on the command line is one line and exit code 2, before anyt
     60_000,
   );
 
-  it('an implementation.json that does not say how to start a service', async () => {
-    const folder = await implementation('user-only', { user: learner('user.ts') });
+  it('an implementation.json that names "town" for a learner service, without --teacher', async () => {
+    const folder = await implementation('borrowed', { user: learner('user.ts'), inventory: 'town' });
     const run = await runGrade(['01', '--impl', folder]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toMatch(
-      /^grade: .*user-only\/implementation\.json does not say how to start "inventory"; add it there, or pass --url inventory=<baseURL>$/,
+      /^grade: .*borrowed\/implementation\.json names "town" for inventory: that is microtown's own inventory, not your work; .*--teacher\)$/,
     );
   }, 60_000);
 
@@ -106,7 +106,21 @@ describe('a mistake on the command line is one line and exit code 2, before anyt
 });
 
 describe('an implementation that does not start', () => {
-  it('is graded: every task lost, the reason once, status "error" in results.json, exit 1', async () => {
+  it('a service left out of implementation.json loses its own tasks, "not submitted"; the other is graded', async () => {
+    const folder = await implementation('user-only', { user: learner('user.ts') });
+    const run = await runGrade(['01', '--impl', folder]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/inventory +not submitted/);
+    const lost = lostTasks(run);
+    expect(Object.keys(lost).map(Number)).toEqual([5, 6, 7]);
+    for (const hint of Object.values(lost)) {
+      expect(hint).toMatch(
+        /^not submitted: inventory is not given \(add it to .*user-only\/implementation\.json/,
+      );
+    }
+  }, 60_000);
+
+  it('a service that crashes at start loses its own tasks with its own error line; the other is graded', async () => {
     const folder = await implementation('crashes', {
       user: learner('user.ts'),
       inventory: {
@@ -115,13 +129,24 @@ describe('an implementation that does not start', () => {
     });
     const run = await runGrade(['01', '--impl', folder]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(
-      /not graded: inventory \(.*crashes: \S*node -e .*\) exited before it answered: Error: Cannot find module \.\/db/,
+    const lost = lostTasks(run);
+    expect(Object.keys(lost).map(Number)).toEqual([5, 6, 7]);
+    expect(lost[5]).toMatch(
+      /^inventory \(.*crashes: \S*node -e .*\) exited before it answered: Error: Cannot find module \.\/db/,
     );
-    expect(run.stdout).toMatch(/score +0\/14/);
-    expect(run.results).toMatchObject({ status: 'error', score: 0, max_score: 14, tests: [] });
-    expect(run.results?.message).toMatch(/inventory .* exited before it answered/);
+    expect(run.results).toMatchObject({ status: 'fail', score: 8, max_score: 14 });
     for (const url of run.started) expect(await answers(url)).toBe(false);
+  }, 60_000);
+
+  it('a program that never listens on PORT is told to read PORT, with what it printed', async () => {
+    const folder = await implementation('fixed-port', {
+      user: learner('user.ts'),
+      inventory: { command: ['node', '-e', 'console.log("listening on 8002"); setInterval(() => {}, 1000)'] },
+    });
+    const run = await runGrade(['01', '--impl', folder], { GRADE_READY_SECONDS: '2' });
+    expect(lostTasks(run)[5]).toMatch(
+      /did not listen on port \d+ within 2 s: read the port from the PORT environment variable .*; it printed: listening on 8002/,
+    );
   }, 60_000);
 });
 

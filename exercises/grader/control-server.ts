@@ -4,7 +4,8 @@ import type { Supervisor } from './supervisor.ts';
 
 /**
  * A small HTTP API on 127.0.0.1 through which grading specs (in Playwright's worker processes) stop and start the
- * services the grader runs: `POST /services/<name>/stop?signal=SIGKILL`, `POST /services/<name>/start`.
+ * services the grader runs: `POST /services/<name>/stop?signal=SIGKILL`, `POST /services/<name>/start`, and read
+ * what one printed last when it stopped answering: `GET /services/<name>/crash`.
  */
 export async function startControl(supervisor: Supervisor): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
@@ -14,6 +15,8 @@ export async function startControl(supervisor: Supervisor): Promise<{ url: strin
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
+    const crash = /^\/services\/([a-z0-9-]+)\/crash$/.exec(req.url ?? '');
+    if (req.method === 'GET' && crash) return answer(200, { said: supervisor.crash(crash[1] ?? '') ?? null });
     if (req.method !== 'POST' || !match) return answer(404, { detail: 'Not Found' });
     const [, name = '', action, signal] = match;
     try {

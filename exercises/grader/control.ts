@@ -5,6 +5,8 @@ export interface Control {
   stop(name: string, signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   start(name: string): Promise<void>;
   restart(name: string): Promise<void>;
+  /** What a service the grader started printed before it exited; undefined while it runs. */
+  crash(name: string): Promise<string | undefined>;
 }
 
 export function controlClient(url: string | undefined): Control {
@@ -17,6 +19,15 @@ export function controlClient(url: string | undefined): Control {
   return {
     stop: (name, signal = 'SIGTERM') => call(name, `stop?signal=${signal}`),
     start: (name) => call(name, 'start'),
+    async crash(name) {
+      if (!url) return undefined;
+      try {
+        const response = await fetch(`${url}/services/${name}/crash`, { signal: AbortSignal.timeout(2000) });
+        return ((await response.json()) as { said: string | null }).said ?? undefined;
+      } catch {
+        return undefined;
+      }
+    },
     async restart(name) {
       await call(name, 'stop?signal=SIGTERM');
       await call(name, 'start');

@@ -120,7 +120,7 @@ function splitStatements(line: string): string[] {
 function nodeLabels(lines: string[]): Map<string, string> {
   const labels = new Map<string, string>();
   const shape =
-    /(?:^|[\s&;>|-])([A-Za-z_][\w-]*?)(?:\[\[|\[\(|\[\/|\[\\|\(\(|\(\[|\{\{|\[|\(|\{|>)\s*(?:"([^"]*)"|([^\]\)\}"]*?))\s*(?:\]\]|\)\]|\/\]|\\\]|\)\)|\]\)|\}\}|\]|\)|\})/g;
+    /(?:^|[\s&;>|-])([A-Za-z_][\w-]*?)(?:\[\[|\[\(|\[\/|\[\\|\(\(|\(\[|\{\{|\[|\(|\{|>)\s*(?:"([^"]*)"|([^\])}"]*?))\s*(?:\]\]|\)\]|\/\]|\\\]|\)\)|\]\)|\}\}|\]|\)|\})/g;
   for (const line of lines) {
     for (const match of line.matchAll(shape)) {
       const [, id = '', quoted, plain] = match;

@@ -30,7 +30,7 @@ export interface Api {
   post(path: string, json?: unknown): Promise<Reply>;
 }
 
-function api(name: string, request: APIRequestContext): Api {
+function api(name: string, request: APIRequestContext, town: Control): Api {
   const target = targets[name] ?? fail(missing[name] ?? `the exercise has no service "${name}"`);
   const call: Api['call'] = (method, path, options = {}) =>
     test.step(`${method} ${path} (${name})`, async () => {
@@ -63,8 +63,9 @@ function api(name: string, request: APIRequestContext): Api {
         return { label, status: response.status(), body, headers: response.headers(), curl };
       } catch (error) {
         if (error instanceof GradeError) throw error;
+        const crashed = await town.crash(name);
         return fail(
-          `${name} did not answer ${label}: ${reason(error as Error, target.url)} (to repeat it: ${curl})`,
+          `${name} did not answer ${label}: ${reason(error as Error, target.url)}${crashed ? `; ${crashed}` : ''} (to repeat it: ${curl})`,
         );
       }
     });
@@ -132,12 +133,42 @@ function recording(): Recording {
  * `test` with the grading fixtures: `api('user')` calls a service, `town` stops and starts the services the grader
  * runs, `playground` reads what the playground recorded.
  */
-export const test = base.extend<{ api: (name: string) => Api; town: Control; playground: Recording }>({
-  api: async ({ request }, use) => use((name) => api(name, request)),
+export const test = base.extend<{
+  api: (name: string) => Api;
+  town: Control;
+  playground: Recording;
+  callsMeanwhile: undefined;
+}>({
+  api: async ({ request, town }, use) => use((name) => api(name, request, town)),
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a fixture needs from this pattern
   town: async ({}, use) => use(controlClient(process.env.GRADE_CONTROL || undefined)),
   // biome-ignore lint/correctness/noEmptyPattern: as above
   playground: async ({}, use) => use(recording()),
+  // A failed check of an exercise that records calls says what the learner's services asked the others meanwhile,
+  // and what each answered: the reporter adds it to the hint.
+  callsMeanwhile: [
+    // biome-ignore lint/correctness/noEmptyPattern: as above
+    async ({}, use, testInfo) => {
+      const since = Date.now();
+      await use(undefined);
+      if (testInfo.status === testInfo.expectedStatus || !process.env.GRADE_PLAYGROUND) return;
+      const own = new Set(exercise.config.services);
+      try {
+        const calls = (await recording().calls()).filter(
+          (c) => c.caller && own.has(c.caller) && Date.parse(c.time) >= since - 50,
+        );
+        if (calls.length === 0) return;
+        const shown = calls
+          .slice(-6)
+          .map((c) => `${c.method} ${c.path} on ${c.callee} -> ${c.status || 'no answer'}`);
+        const more = calls.length > 6 ? ` (the last 6 of ${calls.length})` : '';
+        testInfo.annotations.push({ type: 'calls', description: `${shown.join(', ')}${more}` });
+      } catch {
+        // The playground is gone: the hint stays as it is.
+      }
+    },
+    { auto: true },
+  ],
 });
 
 /**

@@ -25,6 +25,14 @@ export function hintOf(result: TestResult, timeoutMs: number): string {
   return first.replace(/^\w*Error: /, '');
 }
 
+/** The calls the learner's services made during a failed check, when the playground recorded them. */
+function withCalls(hint: string, test: TestCase): string {
+  const calls =
+    test.results.at(-1)?.annotations?.find((a) => a.type === 'calls')?.description ??
+    test.annotations.find((a) => a.type === 'calls')?.description;
+  return calls ? `${hint}; meanwhile your service called: ${calls}` : hint;
+}
+
 function lastStep(steps: TestStep[]): string | undefined {
   const step = steps.filter((s) => s.category === 'test.step').at(-1);
   return step ? (lastStep(step.steps) ?? step.title) : undefined;
@@ -53,7 +61,7 @@ export default class GradeReporter implements Reporter {
     this.tests.push({
       name: test.titlePath().at(-2) ? `${test.titlePath().at(-2)}: ${test.title}` : test.title,
       status: passed ? 'pass' : result.status === 'failed' || result.status === 'timedOut' ? 'fail' : 'error',
-      message: passed ? null : hintOf(result, this.timeoutMs),
+      message: passed ? null : withCalls(hintOf(result, this.timeoutMs), test),
       task_id: task,
     });
   }

@@ -26,7 +26,8 @@ interface Managed extends Target {
   child?: Child;
 }
 
-const READY_TIMEOUT_MS = 30_000;
+/** How long a program has to listen on its port (GRADE_READY_SECONDS, for tests). */
+const READY_TIMEOUT_MS = Number(process.env.GRADE_READY_SECONDS ?? 30) * 1000;
 const envName = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_SERVICE_URL`;
 
 /** Starts the services an exercise needs on free ports, each in its own process group, and stops them. */
@@ -141,16 +142,35 @@ export class Supervisor {
     await waitUntilAnswering(target, child);
   }
 
+  /**
+   * Starts every service. A learner's service that does not start costs its own tasks (its hint says why) and the
+   * others are graded; a town service that does not start stops the grading.
+   */
   async startAll(peers: Record<string, string> = this.peerEnv()): Promise<void> {
     this.peers = peers;
     const managed = [...this.targets.values()].filter((t) => t.managed);
-    await Promise.all(managed.map((t) => this.start(t.name, peers)));
+    const started = await Promise.allSettled(managed.map((t) => this.start(t.name, peers)));
+    started.forEach((result, i) => {
+      const target = managed[i] as Managed;
+      if (result.status === 'fulfilled') return;
+      if (target.source === 'town' || !(result.reason instanceof GradeError)) throw result.reason;
+      this.missing.set(target.name, result.reason.message);
+      this.targets.delete(target.name);
+    });
   }
 
   /** Stops one service's whole process group: SIGTERM (a clean stop) or SIGKILL (a crash). */
   async stop(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const target = this.managedTarget(name);
     await target.child?.stop(signal);
+  }
+
+  /** A service the grader started that has exited: the last lines it printed (else undefined: still running). */
+  crash(name: string): string | undefined {
+    const target = this.targets.get(name);
+    const child = target && 'child' in target ? target.child : undefined;
+    if (!child || isRunning(child)) return undefined;
+    return `${name} exited (${child.process.signalCode ?? `code ${child.process.exitCode}`}); it printed: ${lastLines(child.output())}`;
   }
 
   async close(): Promise<void> {

@@ -29,14 +29,18 @@ export const ItemFilter = Paging.extend({
 export const Stock = z.object({ available: z.int() }).meta({ id: 'Stock' });
 
 /** A reservation: stock set aside for one order, taken from the item at once. */
+/** An id another service sends: a string, or an integer (its own ids may be numbers), kept as text. */
+const IdInput = z.union([z.string().min(1).max(64), z.int().min(0).max(Number.MAX_SAFE_INTEGER)]);
 export const ReservationCreate = z
   .object({
-    order_id: z.string().min(1).max(64),
-    item_id: z.string().min(1).max(64),
+    order_id: IdInput,
+    item_id: IdInput,
     quantity: z.int().min(1).max(1_000_000),
   })
   .meta({ id: 'ReservationCreate' });
 export const ReservationPublic = ReservationCreate.extend({
+  order_id: z.string(),
+  item_id: z.string(),
   status: z.enum(['held', 'released']),
   created_at: z.string(),
 }).meta({ id: 'ReservationPublic' });

@@ -33,7 +33,8 @@ export const Send = z
   })
   .meta({ id: 'Send' });
 const SendFields = {
-  user_id: z.string().optional(),
+  // Another service's user ids may be numbers: `{"user_id": 7}` is user "7".
+  user_id: z.union([z.string(), z.int()]).optional(),
   message: z.string().optional(),
   msg: z.string().optional(),
 };

@@ -21,6 +21,19 @@ describe('/stock and /reservations, over real HTTP', () => {
     });
   });
 
+  it("takes integer ids as a learner's orders sends them, and keeps them as text", async () => {
+    const item = await newItem(4);
+    const order = 900_000 + Math.floor(Math.random() * 1000);
+    const reply = await app.call('POST', '/reservations', {
+      order_id: order,
+      item_id: Number(item.id),
+      quantity: 1,
+    });
+    expect(reply).toMatchObject({ status: 201, json: { order_id: String(order), item_id: item.id } });
+    expect(await stockOf(item.id)).toBe(3);
+    expect((await app.call('GET', `/reservations/${order}`)).status).toBe(200);
+  });
+
   it('a reservation takes the stock at once, and the same order id again takes nothing more', async () => {
     const item = await newItem(5);
     const body = { order_id: 'o-1', item_id: item.id, quantity: 2 };

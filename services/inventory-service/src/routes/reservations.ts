@@ -66,8 +66,9 @@ export function registerReservations(service: Service, store: Store<InventoryDat
       },
     },
     // Synchronous from the check to the decrement: no other request runs in between.
-    ({ body }) =>
-      store.update((data) => {
+    ({ body: given }) => {
+      const body = { ...given, order_id: String(given.order_id), item_id: String(given.item_id) };
+      return store.update((data) => {
         const existing = byOrder.get(body.order_id);
         if (existing) return replay(existing, body);
         const item = findItem(data, body.item_id);
@@ -81,7 +82,8 @@ export function registerReservations(service: Service, store: Store<InventoryDat
         data.reservations.push(reservation);
         byOrder.set(reservation.order_id, reservation);
         return reservation;
-      }),
+      });
+    },
   );
 
   service.delete(

@@ -40,6 +40,11 @@ describe('/send and /notifications, over real HTTP', () => {
     expect(sent).toMatchObject({ status: 201, json: { to: 'u2', message: 'hello' } });
   });
 
+  it('takes an integer user_id, as a service whose users have integer ids sends it', async () => {
+    const sent = await app.call('POST', '/send', { user_id: 7, message: 'hello' });
+    expect(sent).toMatchObject({ status: 201, json: { to: '7', message: 'hello' } });
+  });
+
   it('delivers once per Idempotency-Key, however often it is retried', async () => {
     const key = { 'Idempotency-Key': 'order-42' };
     const first = await send({ user_id: 'u3', message: 'Order 42 confirmed' }, key);
@@ -74,7 +79,7 @@ describe('/send and /notifications, over real HTTP', () => {
     ['/send', { message: 'no one' }, ['body', 'user_id']],
     ['/send', { user_id: 'u1' }, ['body', 'message']],
     ['/send', { user_id: 'u1', message: '' }, ['body', 'message']],
-    ['/send', { user_id: 5, message: 'x' }, ['body', 'user_id']],
+    ['/send', { user_id: { id: 5 }, message: 'x' }, ['body', 'user_id']],
     ['/send?msg=hello', undefined, ['query', 'user_id']],
     ['/send', [], ['body']],
   ])('POST %s %j -> 422 at %j', async (path, body, loc) => {

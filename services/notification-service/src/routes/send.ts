@@ -28,7 +28,7 @@ export function registerSend(service: Service, store: Store<NotificationData>): 
       const from = body === undefined ? 'query' : 'body';
       const given = { ...query, ...body };
       const { user_id, message } = validateInput(from, Send, {
-        user_id: given.user_id,
+        user_id: given.user_id === undefined ? undefined : String(given.user_id),
         message: given.message ?? given.msg,
       });
       const key = headers['idempotency-key'];
