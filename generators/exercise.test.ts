@@ -82,7 +82,8 @@ describe('npm run generate exercise', () => {
         join(root, `report${extra.length}`),
         ...extra,
       ]);
-    const [reference, starter] = await Promise.all([grade(), grade('--impl', 'starter')]);
+    // The default is the starter; our reference stands in for the learner's user only behind --teacher.
+    const [starter, reference] = await Promise.all([grade(), grade('--impl', 'reference', '--teacher')]);
     for (const run of [reference, starter])
       expect(run.stdout).toMatch(/✓ 1\. GET \/health answers 200 +1\/1/);
     const results = JSON.parse(await readFile(join(root, 'report0', 'results.json'), 'utf8'));

@@ -76,7 +76,7 @@ export const exercise: Generator = {
       actions: FILES.map((path) => ({ type: 'add', path, templateFile: `templates/exercise/${path}.hbs` })),
       summary: `exercise ${nn} ${slug}`,
       next: [
-        `npm run grade -- ${nn}              # full marks on the skeleton, from the first run`,
+        `npm run grade -- ${nn}              # the starter: full marks on the skeleton, from the first run`,
         `then write the tasks: ${folder}/README.md, exercise.json (points), grading.ts (checks)`,
       ],
     };

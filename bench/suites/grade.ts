@@ -68,8 +68,8 @@ export const grade: Suite = {
         runs,
         ctx.tmp,
       );
-      ctx.log(`  npm run grade -- 01 (the grader starts and stops the reference), ${runs} times`);
-      const starting = await timeGrading(['01'], runs, ctx.tmp);
+      ctx.log(`  npm run grade -- 01 --impl reference --teacher (the grader starts and stops it), ${runs} times`);
+      const starting = await timeGrading(['01', '--impl', 'reference', '--teacher'], runs, ctx.tmp);
       const seconds = (label: string, times: number[]) => ({
         label,
         value: (times[Math.floor((times.length - 1) / 2)] ?? 0) / 1000,
@@ -84,7 +84,7 @@ export const grade: Suite = {
           },
           {
             name: 'grade exercise 01, starting the reference itself (p50)',
-            measured: seconds('no --url', starting),
+            measured: seconds('--impl reference --teacher', starting),
           },
         ],
         measurements: [
