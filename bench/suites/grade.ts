@@ -68,7 +68,9 @@ export const grade: Suite = {
         runs,
         ctx.tmp,
       );
-      ctx.log(`  npm run grade -- 01 --impl reference --teacher (the grader starts and stops it), ${runs} times`);
+      ctx.log(
+        `  npm run grade -- 01 --impl reference --teacher (the grader starts and stops it), ${runs} times`,
+      );
       const starting = await timeGrading(['01', '--impl', 'reference', '--teacher'], runs, ctx.tmp);
       const seconds = (label: string, times: number[]) => ({
         label,
