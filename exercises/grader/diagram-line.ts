@@ -19,9 +19,13 @@ const LINK = /(<-\.+->|<-+>|<=+>|↔|⟷|<-\.+-|<-+|<=+|←|⟵|⇐|-\.+->|-+>|=
 /** Mermaid's `A -- checks the user --> B` and `A -. later .-> B`: the text between is a label. */
 const TEXT_LINK =
   /(^|[^-<=.])(--|==|-\.)\s+([^<>|]*?\S)\s+(-{2,}>|={2,}>|\.-+>|-{3,}|={3,}|\.-)(?=\s|\w|\[|$)/g;
+/** How a Mermaid node's shape opens and closes: `[`, `((`, `{{`, `[(`, `>` ... and `]`, `))`, `}}`, `)]` ... */
+export const SHAPE_OPEN = String.raw`\[\[|\[\(|\[\/|\[\\|\(\(|\(\[|\{\{|\[|\(|\{|>`;
+export const SHAPE_CLOSE = String.raw`\]\]|\)\]|\/\]|\\\]|\)\)|\]\)|\}\}|\]|\)|\}`;
 /** A Mermaid node: an id right before its shape, `O[Orders]`, `U(("User"))`, `I{{Inventory}}`. */
-const MERMAID_NODE =
-  /^([A-Za-z_][\w-]*)(\[\[|\[\(|\[\/|\[\\|\(\(|\(\[|\{\{|\[|\(|\{|>)\s*"?(.*?)"?\s*(\]\]|\)\]|\/\]|\\\]|\)\)|\]\)|\}\}|\]|\)|\})$/;
+const MERMAID_NODE = new RegExp(
+  String.raw`^([A-Za-z_][\w-]*)(${SHAPE_OPEN})\s*"?(.*?)"?\s*(${SHAPE_CLOSE})$`,
+);
 /** More words than a node name has: the line is a sentence that happens to hold an arrow. */
 const MAX_WORDS = 4;
 
@@ -48,7 +52,7 @@ export function readLine(text: string): LineArrows {
   });
 
   const nodes = segments.map((segment, i) =>
-    splitAmpersand(cutLabels(segment, i === 0, i === segments.length - 1)).map(readNode),
+    splitTopLevel(cutLabels(segment, i === 0, i === segments.length - 1), '&').map(readNode),
   );
   if (nodes.some((group) => group.some((node) => node && words(node) > MAX_WORDS))) {
     return { edges: [], undirected: false };
@@ -85,12 +89,11 @@ function cutLabels(segment: string, first: boolean, last: boolean): string {
   return text.trim();
 }
 
-function splitAmpersand(text: string): string[] {
-  const cuts = topLevel(text, '&');
-  if (cuts.length === 0) return [text];
+/** `text` cut at each `char` outside brackets and quotes: Mermaid's `;` between statements, `&` between nodes. */
+export function splitTopLevel(text: string, char: string): string[] {
   const parts: string[] = [];
   let start = 0;
-  for (const cut of cuts) {
+  for (const cut of topLevel(text, char)) {
     parts.push(text.slice(start, cut));
     start = cut + 1;
   }

@@ -1,4 +1,4 @@
-import { readLine, type Segment } from './diagram-line.ts';
+import { readLine, type Segment, SHAPE_CLOSE, SHAPE_OPEN, splitTopLevel } from './diagram-line.ts';
 import { readVertical } from './diagram-vertical.ts';
 
 /** A call from one node to another, as a diagram draws it, with the line it was read from. */
@@ -11,7 +11,6 @@ export interface Edge {
 /** How one line of the file was read, for hints: `line 3: read as orders → user`. */
 export interface LineRead {
   line: number;
-  text: string;
   edges: Edge[];
 }
 
@@ -65,21 +64,17 @@ export function parseDiagram(text: string, services: string[] = []): Diagram {
   const reads: LineRead[] = [];
   for (const { line, text: content } of kept) {
     if (MERMAID_SKIP.test(content.trim()) && !/-->|==>/.test(content)) continue;
-    for (const part of splitStatements(content)) {
+    for (const part of splitTopLevel(content, ';').filter((p) => p.trim())) {
       const read = readLine(part);
       if (read.undirected) {
         problems.push({ line, text: `"${part.trim()}" has no direction: write --> from caller to callee` });
       }
       const edges = read.edges.map((e) => ({ from: name(e.from), to: name(e.to), line }));
-      if (edges.length) reads.push({ line, text: part.trim(), edges });
+      if (edges.length) reads.push({ line, edges });
     }
   }
   for (const edge of readVertical(lines)) {
-    reads.push({
-      line: edge.line,
-      text: `${edge.from.name} ↓ ${edge.to.name}`,
-      edges: [{ from: name(edge.from), to: name(edge.to), line: edge.line }],
-    });
+    reads.push({ line: edge.line, edges: [{ from: name(edge.from), to: name(edge.to), line: edge.line }] });
   }
   reads.sort((a, b) => a.line - b.line);
   problems.sort((a, b) => a.line - b.line);
@@ -96,31 +91,13 @@ const withoutShellCode = (line: string) =>
     SHELL_LINE.test(` ${code}`) || /^\s*\$/.test(code) ? '' : code,
   );
 
-/** Mermaid's `;` separates statements; inside brackets and quotes it is text. */
-function splitStatements(line: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && '[({'.includes(c ?? '')) depth++;
-    else if (!quoted && '])}'.includes(c ?? '')) depth = Math.max(0, depth - 1);
-    else if (c === ';' && depth === 0 && !quoted) {
-      parts.push(line.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(line.slice(start));
-  return parts.filter((p) => p.trim());
-}
-
 /** Mermaid node definitions anywhere in the file: `U["User Service (:8001)"]` labels the id `U`. */
 function nodeLabels(lines: string[]): Map<string, string> {
   const labels = new Map<string, string>();
-  const shape =
-    /(?:^|[\s&;>|-])([A-Za-z_][\w-]*?)(?:\[\[|\[\(|\[\/|\[\\|\(\(|\(\[|\{\{|\[|\(|\{|>)\s*(?:"([^"]*)"|([^\])}"]*?))\s*(?:\]\]|\)\]|\/\]|\\\]|\)\)|\]\)|\}\}|\]|\)|\})/g;
+  const shape = new RegExp(
+    String.raw`(?:^|[\s&;>|-])([A-Za-z_][\w-]*?)(?:${SHAPE_OPEN})\s*(?:"([^"]*)"|([^\])}"]*?))\s*(?:${SHAPE_CLOSE})`,
+    'g',
+  );
   for (const line of lines) {
     for (const match of line.matchAll(shape)) {
       const [, id = '', quoted, plain] = match;
