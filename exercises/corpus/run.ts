@@ -1,6 +1,7 @@
 // `npm run grade:corpus [-- <exercise> ...] [--case <words>] [--jobs <n>]`: grades every learner-style submission of
 // the corpus with `npm run grade`, as real processes, and compares each grade with the one its expected.json gives.
 import { parseArgs } from 'node:util';
+import { inTurn } from '../grader/testing.ts';
 import { type Case, compare, gradeCase, listCases } from './corpus.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -19,21 +20,15 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   console.log(`grading ${cases.length} corpus cases, ${values.jobs} at a time`);
-  const rows: { c: Case; wrong: string[]; seconds: number }[] = [];
-  const queue = [...cases];
-  const worker = async () => {
-    for (let c = queue.shift(); c; c = queue.shift()) {
-      const started = performance.now();
-      const wrong = compare(c.expected, await gradeCase(c));
-      const seconds = (performance.now() - started) / 1000;
-      rows.push({ c, wrong, seconds });
-      console.log(
-        `${wrong.length ? '✗' : '✓'} ${c.exercise.slice(0, 2)} ${c.name} (${seconds.toFixed(1)} s)`,
-      );
-      for (const line of wrong) console.log(`    ${line}`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Number(values.jobs)) }, worker));
+  const rows: { c: Case; wrong: string[] }[] = [];
+  await inTurn(cases, Number(values.jobs), async (c) => {
+    const started = performance.now();
+    const wrong = compare(c.expected, await gradeCase(c));
+    rows.push({ c, wrong });
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`${wrong.length ? '✗' : '✓'} ${c.exercise.slice(0, 2)} ${c.name} (${seconds.toFixed(1)} s)`);
+    for (const line of wrong) console.log(`    ${line}`);
+  });
 
   console.log(
     '\n| exercise | cases | correct work | with a mistake | graded right |\n| --- | ---: | ---: | ---: | ---: |',

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { inTurn } from '../grader/testing.ts';
 import { type Case, compare, gradeCase, listCases, type Outcome } from './corpus.ts';
 
 /**
@@ -31,12 +32,9 @@ describe('a part of the service corpus, graded as a learner would be', () => {
 
   const graded = new Map<Case, Outcome>();
   beforeAll(async () => {
-    // Two gradings at a time (two cores): each starts its own services on free ports.
-    const queue = [...cases];
-    const worker = async () => {
-      for (let c = queue.shift(); c; c = queue.shift()) graded.set(c, await gradeCase(c));
-    };
-    await Promise.all([worker(), worker()]);
+    await inTurn(cases, 2, async (c) => {
+      graded.set(c, await gradeCase(c));
+    });
   }, 600_000);
 
   it.each(cases.map((c) => [`${c.exercise.slice(0, 2)} ${c.name}`, c] as const))(

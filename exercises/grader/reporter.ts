@@ -25,11 +25,9 @@ export function hintOf(result: TestResult, timeoutMs: number): string {
   return first.replace(/^\w*Error: /, '');
 }
 
-/** The calls the learner's services made during a failed check, when the playground recorded them. */
-function withCalls(hint: string, test: TestCase): string {
-  const calls =
-    test.results.at(-1)?.annotations?.find((a) => a.type === 'calls')?.description ??
-    test.annotations.find((a) => a.type === 'calls')?.description;
+/** The calls the learner's services made during a failed check, as the `callsMeanwhile` fixture annotated them. */
+function withCalls(hint: string, result: TestResult): string {
+  const calls = result.annotations.find((a) => a.type === 'calls')?.description;
   return calls ? `${hint}; meanwhile your service called: ${calls}` : hint;
 }
 
@@ -61,7 +59,7 @@ export default class GradeReporter implements Reporter {
     this.tests.push({
       name: test.titlePath().at(-2) ? `${test.titlePath().at(-2)}: ${test.title}` : test.title,
       status: passed ? 'pass' : result.status === 'failed' || result.status === 'timedOut' ? 'fail' : 'error',
-      message: passed ? null : withCalls(hintOf(result, this.timeoutMs), test),
+      message: passed ? null : withCalls(hintOf(result, this.timeoutMs), result),
       task_id: task,
     });
   }

@@ -139,7 +139,7 @@ export class Supervisor {
     const [command = 'node', ...args] = target.command;
     const child = spawnChild(command, args, { cwd: target.cwd, env: { ...peers, ...target.env } });
     target.child = child;
-    await waitUntilAnswering(target, child);
+    await waitUntilListening(target, child);
   }
 
   /**
@@ -201,7 +201,7 @@ function resolveCommand(spec: Command, dir: string) {
 }
 
 /** Ready when it listens on its port: an answer may take its time, and the checks time each one. */
-async function waitUntilAnswering(target: Managed, child: Child): Promise<void> {
+async function waitUntilListening(target: Managed, child: Child): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   const where = `${target.name} (${target.source}: ${target.command.join(' ')})`;
   const port = Number(new URL(target.url).port);

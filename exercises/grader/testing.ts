@@ -61,3 +61,16 @@ export async function answers(url: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Runs `work` on each item, `jobs` at a time: gradings each start their own services on free ports. */
+export async function inTurn<T>(
+  items: readonly T[],
+  jobs: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await work(next);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
+}
