@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type Diagram, edgeText, parseDiagram } from '../grader/diagram.ts';
-import { fail, implementationDir, type Recording, task, test } from '../grader/grading.ts';
+import { eventually, fail, implementationDir, type Recording, task, test } from '../grader/grading.ts';
 import { TOWN, verdicts } from './verdicts.ts';
 
 const FILES = ['diagram.md', 'diagram.mmd', 'diagram.txt'];
@@ -19,12 +19,10 @@ async function observedCalls(
   playground: Recording,
 ) {
   await api('orders').post('/order?user_id=u1&item_id=item1');
-  const deadline = Date.now() + 10_000;
-  let calls = await playground.calls();
-  while (!calls.some((c) => c.callee === 'notification') && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    calls = await playground.calls();
-  }
+  const calls = await eventually(
+    () => playground.calls(),
+    (seen) => seen.some((c) => c.callee === 'notification'),
+  );
   const seen = new Map<string, string>();
   for (const call of calls) {
     if (call.caller)

@@ -1,5 +1,6 @@
 import {
   type Api,
+  eventually,
   expect,
   expectDetail,
   expectObject,
@@ -40,16 +41,6 @@ async function callsTo(playground: Recording, callee: string, about?: string): P
     .map((c) => `${c.method} ${c.path} -> ${c.status}`);
 }
 const listed = (calls: string[]) => (calls.length ? calls.slice(-4).join(', ') : 'none');
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    value = await read();
-  }
-  return value;
-}
 
 task(1, () => {
   test('an order for a known user and an item in stock is placed: 201 (or 200) with JSON', async ({

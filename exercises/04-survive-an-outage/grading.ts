@@ -1,6 +1,7 @@
 import {
   type Api,
   type Control,
+  eventually,
   expectDetail,
   expectStatus,
   fail,
@@ -68,19 +69,19 @@ task(2, () => {
         `the order placed while notification was down was refused (${reply.status}), so there was nothing to deliver later`,
       );
     }
-    const deadline = Date.now() + 15_000;
-    let count = await messages(api, user);
-    while (count === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      count = await messages(api, user);
-    }
-    if (count === 0) {
+    const first = await eventually(
+      () => messages(api, user),
+      (n) => n > 0,
+      15_000,
+      250,
+    );
+    if (first === 0) {
       fail(
         `notification is back but got no message for user ${user} within 15 s: the confirmation was dropped, not kept for later (orders' last calls to notification: ${await lastCalls(playground, 'notification')})`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    count = await messages(api, user);
+    const count = await messages(api, user);
     if (count !== 1)
       fail(
         `notification got ${count} messages for one order: send each confirmation once (an Idempotency-Key per order makes a retry safe)`,

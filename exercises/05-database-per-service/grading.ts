@@ -3,6 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import {
   type Api,
   type Control,
+  eventually,
   expectStatus,
   fail,
   implementationDir,
@@ -119,14 +120,12 @@ task(5, () => {
       file.startsWith(dataDir) ? basename(file) : relative(implementationDir, file);
     // Where each write went, looked up soon after it (a service sharing a file may overwrite the other's later);
     // a write that reaches its file within a few seconds counts here (task 4 grades what a crash keeps).
-    const located = async (marker: string) => {
-      const deadline = Date.now() + 5000;
-      for (;;) {
-        const files = [...filesWith(marker, dataDir), ...filesWith(marker, implementationDir)];
-        if (files.length || Date.now() > deadline) return files;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    };
+    const located = (marker: string) =>
+      eventually(
+        async () => [...filesWith(marker, dataDir), ...filesWith(marker, implementationDir)],
+        (files) => files.length > 0,
+        5000,
+      );
     const user = `${unique('ada')}@example.com`;
     await newUser(api, user);
     const found: Record<string, string[]> = { user: await located(user) };

@@ -188,3 +188,19 @@ export function task(id: number, body: () => void): void {
 /** A name no earlier test used, so that checks never depend on each other's data. */
 export const unique = (prefix: string) =>
   `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+/** Reads until `done` says so or `ms` pass, every `every` ms; the last value read either way. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  ms = 10_000,
+  every = 200,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, every));
+    value = await read();
+  }
+  return value;
+}
