@@ -138,6 +138,21 @@ describe('an implementation that does not start', () => {
     for (const url of run.started) expect(await answers(url)).toBe(false);
   }, 60_000);
 
+  it('a service that crashes mid-grading: the hint quotes what it printed before it exited', async () => {
+    const crashing = [
+      "require('node:http').createServer(() => { console.error('Error: boom, the store is gone'); process.exit(3); })",
+      '.listen(Number(process.env.PORT), process.env.HOST)',
+    ].join('');
+    const folder = await implementation('crashes-later', {
+      user: learner('user.ts'),
+      inventory: { command: ['node', '-e', crashing] },
+    });
+    const run = await runGrade(['01', '--impl', folder]);
+    expect(lostTasks(run)[5]).toMatch(
+      /^inventory did not answer POST \/items: .*; inventory exited \(code 3\); it printed: Error: boom, the store is gone/,
+    );
+  }, 60_000);
+
   it('a program that never listens on PORT is told to read PORT, with what it printed', async () => {
     const folder = await implementation('fixed-port', {
       user: learner('user.ts'),
