@@ -91,7 +91,11 @@ export const grade: Suite = {
         ],
         measurements: [
           summary('npm run grade -- 01 --url ...', running, 'full marks: 7 tasks checked, 4 reports written'),
-          summary('npm run grade -- 01', starting, 'also starts user and inventory (tsx) and stops them'),
+          summary(
+            'npm run grade -- 01 --impl reference --teacher',
+            starting,
+            'also starts user and inventory (tsx) and stops them',
+          ),
         ],
       };
     } finally {
