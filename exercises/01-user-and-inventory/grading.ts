@@ -1,5 +1,6 @@
 import {
   type Api,
+  everyCase,
   expectDetail,
   expectFields,
   expectStatus,
@@ -20,11 +21,14 @@ type Invalid = [what: string, body: Record<string, unknown>, field: string][];
 
 /** Each invalid body, as a step: 422 with FastAPI's detail naming the field. */
 async function refusesEach(api: Services, service: string, path: string, invalid: Invalid) {
-  for (const [what, body, field] of invalid) {
-    await test.step(what, async () => {
-      expectValidationError(await api(service).post(path, body), field, show(body, 60));
-    });
-  }
+  await everyCase(
+    invalid,
+    ([what]) => what,
+    ([what, body, field]) =>
+      test.step(what, async () => {
+        expectValidationError(await api(service).post(path, body), field, show(body, 60));
+      }),
+  );
 }
 
 /** Creates one with POST; anything but a 2xx is the hint. */

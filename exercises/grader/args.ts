@@ -1,14 +1,18 @@
 import { parseArgs } from 'node:util';
 import { GradeError } from './checks.ts';
 import type { Exercise } from './exercise.ts';
+import { HINT_LEVELS, type HintLevel } from './score.ts';
 
 export const USAGE = `usage: npm run grade -- <exercise> [--url <service>=<baseURL> ...] [--impl <folder>] [--out <dir>]
+                         [--hints full|brief|none]
   <exercise>   01, or its folder name (01-user-and-inventory)
   --url        grade the service running there, in any language (e.g. --url user=http://127.0.0.1:8001);
                without it the grader starts the implementation itself, on free ports, and stops it afterwards
   --impl       the implementation to start: a folder with implementation.json (default: the one exercise.json names)
   --out        where the reports go (default grade-report/): results.json, gradescope.json, junit.xml, html/
   --exercises  the folder of exercise folders (default exercises/)
+  --hints      how much the hints tell: full (default; what was sent, what came back, what was expected, a curl
+               line), brief (what was sent and what came back) or none (which check failed)
   --teacher    let "town" in implementation.json stand for a learner's service (to check the grader itself)`;
 
 export interface Options {
@@ -19,6 +23,7 @@ export interface Options {
   exercises?: string;
   /** "town" may stand for a learner's service. */
   teacher: boolean;
+  hints: HintLevel;
   help: boolean;
 }
 
@@ -37,7 +42,8 @@ export function readArgs(argv: string[]): Options {
   }
   const { values, positionals } = parsed;
   const [exercise, extra] = positionals;
-  if (values.help) return { exercise: '', urls: new Map(), out: '', teacher: false, help: true };
+  if (values.help)
+    return { exercise: '', urls: new Map(), out: '', teacher: false, hints: 'full', help: true };
   if (exercise === undefined) throw new GradeError('name the exercise to grade, e.g. npm run grade -- 01');
   if (extra !== undefined) throw new GradeError(`unexpected argument "${extra}" (one exercise at a time)`);
   const urls = new Map<string, string>();
@@ -53,6 +59,7 @@ export function readArgs(argv: string[]): Options {
     out: values.out ?? 'grade-report',
     exercises: values.exercises,
     teacher: values.teacher ?? false,
+    hints: hintLevel(values.hints),
     help: false,
   };
 }
@@ -67,9 +74,15 @@ const parse = (argv: string[]) =>
       out: { type: 'string' },
       exercises: { type: 'string' },
       teacher: { type: 'boolean' },
+      hints: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+
+function hintLevel(value = 'full'): HintLevel {
+  if ((HINT_LEVELS as readonly string[]).includes(value)) return value as HintLevel;
+  throw new GradeError(`--hints ${value}: say full, brief or none`);
+}
 
 /** `user=http://127.0.0.1:8001/` -> ['user', 'http://127.0.0.1:8001'] */
 function splitUrl(entry: string): [string, string] {

@@ -23,6 +23,32 @@ export function fail(hint: string): never {
   throw new GradeError(hint);
 }
 
+/**
+ * Runs every case, not only up to the first that fails: the hint is the first failure's, with the count and names
+ * of the others, so a learner fixes them all in one go.
+ */
+export async function everyCase<T>(
+  cases: T[],
+  name: (c: T) => string,
+  check: (c: T) => Promise<void>,
+): Promise<void> {
+  const failed: [string, string][] = [];
+  for (const c of cases) {
+    try {
+      await check(c);
+    } catch (error) {
+      if (!(error instanceof GradeError)) throw error;
+      failed.push([name(c), error.message]);
+    }
+  }
+  const [first, ...others] = failed;
+  if (!first) return;
+  const also = others.length
+    ? `; ${others.length} other case${others.length === 1 ? '' : 's'} of this check failed too: ${others.map(([n]) => n).join(', ')}`
+    : '';
+  fail(`${first[0]}: ${first[1]}${also}`);
+}
+
 /** A value as it appears in a hint: JSON, cut short. */
 export function show(value: unknown, max = 120): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));

@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +38,11 @@ describe('a mistake on the command line is one line and exit code 2, before anyt
       'an unknown option',
       async () => ['01', '--colour'],
       /^grade: unknown option --colour \(npm run grade -- --help\)$/,
+    ],
+    [
+      'a hint level it does not know',
+      async () => ['01', '--hints', 'all'],
+      /^grade: --hints all: say full, brief or none$/,
     ],
     [
       '--url without =',
@@ -138,19 +144,30 @@ describe('an implementation that does not start', () => {
     for (const url of run.started) expect(await answers(url)).toBe(false);
   }, 60_000);
 
-  it('a service that crashes mid-grading: the hint quotes what it printed before it exited', async () => {
-    const crashing = [
-      "require('node:http').createServer(() => { console.error('Error: boom, the store is gone'); process.exit(3); })",
-      '.listen(Number(process.env.PORT), process.env.HOST)',
-    ].join('');
+  it('a service that crashes mid-grading: the hint quotes what it printed, paths relative to its folder', async () => {
     const folder = await implementation('crashes-later', {
       user: learner('user.ts'),
-      inventory: { command: ['node', '-e', crashing] },
+      inventory: { command: ['node', 'inventory.cjs'] },
     });
+    await writeFile(
+      join(folder, 'inventory.cjs'),
+      [
+        'require("node:http").createServer(() => {',
+        '  console.error("Error: boom, the store is gone\\n    at " + __filename + ":2:3");',
+        '  process.exit(3);',
+        '}).listen(Number(process.env.PORT), process.env.HOST);',
+      ].join('\n'),
+    );
     const run = await runGrade(['01', '--impl', folder]);
-    expect(lostTasks(run)[5]).toMatch(
+    const hint = lostTasks(run)[5];
+    expect(hint).toMatch(
       /^inventory did not answer POST \/items: .*; inventory exited \(code 3\); it printed: Error: boom, the store is gone/,
     );
+    expect(hint).toContain(' at inventory.cjs:2:3');
+    expect(hint).not.toContain(folder);
+    for (const report of ['results.json', 'gradescope.json', 'junit.xml']) {
+      expect(readFileSync(join(run.out, report), 'utf8')).not.toContain(folder);
+    }
   }, 60_000);
 
   it('a program that never listens on PORT is told to read PORT, with what it printed', async () => {

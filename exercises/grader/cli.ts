@@ -1,4 +1,4 @@
-// `npm run grade -- <exercise> [--url <service>=<baseURL> ...] [--impl <folder>] [--out <dir>]`
+// `npm run grade -- <exercise> [--url <service>=<baseURL> ...] [--impl <folder>] [--out <dir>] [--hints <level>]`
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -68,7 +68,9 @@ export async function main(argv: string[]): Promise<number> {
     } catch (error) {
       if (!(error instanceof GradeError)) throw error;
       // The learner's service did not start: that is a grade (nothing passes), not a mistake on the command line.
-      console.log(['', ...writeReports(out, config, [], error.message, true), ''].join('\n'));
+      console.log(
+        ['', ...writeReports(out, config, [], { error: error.message, hints: options.hints }), ''].join('\n'),
+      );
       return finish(out);
     }
     playwright = spawn(process.execPath, [PLAYWRIGHT, 'test', '--config', CONFIG], {
@@ -80,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
         GRADE_EXERCISE: exercise.dir,
         GRADE_IMPL: impl.dir,
         GRADE_OUT: out,
+        GRADE_HINTS: options.hints,
         GRADE_TMP: tmp,
         GRADE_CONTROL: control.url,
         GRADE_PLAYGROUND: proxy?.url ?? '',

@@ -31,7 +31,6 @@ export default defineConfig({
   outputDir: join(process.env.GRADE_TMP ?? out, 'test-results'),
   reporter: [
     [join(import.meta.dirname, 'reporter.ts')],
-    ['junit', { outputFile: join(out, 'junit.xml') }],
     ['html', { outputFolder: join(out, 'html'), open: 'never' }],
   ],
   use: {

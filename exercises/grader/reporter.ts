@@ -9,7 +9,8 @@ import type {
 } from '@playwright/test/reporter';
 import { loadExercise } from './exercise.ts';
 import { writeReports } from './reports.ts';
-import type { TestOutcome } from './score.ts';
+import { HINT_LEVELS, type HintLevel, type TestOutcome } from './score.ts';
+import { sourceOfCall } from './test-code.ts';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are control characters
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -31,6 +32,13 @@ function withCalls(hint: string, result: TestResult): string {
   return calls ? `${hint}; meanwhile your service called: ${calls}` : hint;
 }
 
+/** Paths inside the implementation, as the learner reads them in their own folder: relative to it. */
+export function relativeTo(text: string, dir: string): string {
+  if (!dir) return text;
+  const root = dir.endsWith('/') ? dir : `${dir}/`;
+  return text.split(root).join('');
+}
+
 function lastStep(steps: TestStep[]): string | undefined {
   const step = steps.filter((s) => s.category === 'test.step').at(-1);
   return step ? (lastStep(step.steps) ?? step.title) : undefined;
@@ -42,6 +50,7 @@ function lastStep(steps: TestStep[]): string | undefined {
  */
 export default class GradeReporter implements Reporter {
   private readonly tests: TestOutcome[] = [];
+  private readonly seconds = new Map<number, number>();
   private readonly errors: string[] = [];
   private timeoutMs = 0;
 
@@ -56,12 +65,15 @@ export default class GradeReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult) {
     const task = Number(test.annotations.find((a) => a.type === 'task')?.description);
     const passed = result.status === 'passed';
+    const hint = passed ? null : withCalls(hintOf(result, this.timeoutMs), result);
     this.tests.push({
       name: test.titlePath().at(-2) ? `${test.titlePath().at(-2)}: ${test.title}` : test.title,
       status: passed ? 'pass' : result.status === 'failed' || result.status === 'timedOut' ? 'fail' : 'error',
-      message: passed ? null : withCalls(hintOf(result, this.timeoutMs), result),
+      message: hint === null ? null : relativeTo(hint, process.env.GRADE_IMPL ?? ''),
+      test_code: sourceOfCall(test.location.file, test.location.line, test.location.column),
       task_id: task,
     });
+    this.seconds.set(task, (this.seconds.get(task) ?? 0) + result.duration / 1000);
   }
 
   onError(error: TestError) {
@@ -75,7 +87,14 @@ export default class GradeReporter implements Reporter {
     const error =
       this.errors[0] ??
       (result.status === 'timedout' ? 'grading took longer than its overall time limit' : undefined);
-    const table = writeReports(process.env.GRADE_OUT ?? 'grade-report', exercise.config, this.tests, error);
+    const table = writeReports(process.env.GRADE_OUT ?? 'grade-report', exercise.config, this.tests, {
+      error,
+      hints: hintLevel(process.env.GRADE_HINTS),
+      seconds: this.seconds,
+    });
     console.log(['', ...table, ''].join('\n'));
   }
 }
+
+const hintLevel = (value = 'full'): HintLevel =>
+  (HINT_LEVELS as readonly string[]).includes(value) ? (value as HintLevel) : 'full';

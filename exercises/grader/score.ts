@@ -5,8 +5,33 @@ export interface TestOutcome {
   name: string;
   status: 'pass' | 'fail' | 'error';
   message: string | null;
+  /** The test's source, as the learner reads it in Exercism's editor. */
+  test_code?: string;
   task_id: number;
 }
+
+/** How much a hint tells, as the teacher sets it: everything, what came back only, or which check failed. */
+export const HINT_LEVELS = ['full', 'brief', 'none'] as const;
+export type HintLevel = (typeof HINT_LEVELS)[number];
+
+/**
+ * A hint at the teacher's level. `brief` keeps what was sent and what came back (the first clause) and drops what
+ * was expected, the advice, the curl line and the calls made meanwhile; `none` says only which check failed.
+ */
+export function reveal(hint: string, level: HintLevel, check: string): string {
+  if (level === 'full') return hint;
+  if (level === 'none') return `"${check}" failed`;
+  const others =
+    /; \d+ other (?:cases?|checks?) of this (?:check|task) failed too: [^;]*/.exec(hint)?.[0] ?? '';
+  const bare = hint
+    .replace(/ \(to repeat it: .*?\)(?=;|$)/gs, '')
+    .replace(/; meanwhile your service called: .*$/s, '');
+  return `${bare.split('; ')[0] ?? bare}${others}`;
+}
+
+/** A test's messages at the teacher's hint level. */
+export const atLevel = (tests: TestOutcome[], level: HintLevel): TestOutcome[] =>
+  tests.map((t) => (t.message === null ? t : { ...t, message: reveal(t.message, level, t.name) }));
 
 /** One task of the exercise: all its tests pass, or it earns nothing and says why in one hint. */
 export interface TaskScore {
@@ -35,14 +60,15 @@ export function scoreTasks(
   return tasks.map((task, index) => {
     const id = index + 1;
     const own = tests.filter((test) => test.task_id === id);
-    const failed = own.find((test) => test.status !== 'pass');
-    const hint =
-      failed?.message ??
-      (failed
-        ? `"${failed.name}" failed`
-        : own.length === 0
-          ? (error ?? 'no test checks this task')
-          : undefined);
+    const [failed, ...others] = own.filter((test) => test.status !== 'pass');
+    const also = others.length
+      ? `; ${others.length} other check${others.length === 1 ? '' : 's'} of this task failed too: ${others.map((t) => `"${t.name}"`).join(', ')}`
+      : '';
+    const hint = failed
+      ? `${failed.message ?? `"${failed.name}" failed`}${also}`
+      : own.length === 0
+        ? (error ?? 'no test checks this task')
+        : undefined;
     return { id, title: task.title, points: task.points, earned: hint ? 0 : task.points, hint };
   });
 }
