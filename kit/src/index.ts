@@ -8,6 +8,15 @@ export {
 } from './client.js';
 export { type ErrorItem, HTTPException, RequestValidationError } from './errors.js';
 export { createLogger, type Logger } from './logger.js';
+export {
+  createOutbox,
+  type Delivery,
+  type Outbox,
+  type OutboxEntry,
+  type OutboxHandler,
+  type OutboxHandlers,
+  type OutboxOptions,
+} from './outbox.js';
 export { type HandlerInput, type RouteOptions, validateInput } from './route.js';
 export { runServer, type ServerSetup } from './run-server.js';
 export { closeServer, type Listening, PortInUseError, serve } from './serve.js';
