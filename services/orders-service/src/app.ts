@@ -1,7 +1,6 @@
-import { createService, type Logger, type Service, type Store } from '@microtown/kit';
+import { createService, type Logger, type Outbox, type Service, type Store } from '@microtown/kit';
 import type { InventoryClient } from './clients/inventory.js';
 import type { UserClient } from './clients/user.js';
-import type { Outbox } from './outbox.js';
 import { registerOrders } from './routes/orders.js';
 import type { OrdersData } from './store.js';
 

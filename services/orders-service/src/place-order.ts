@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { currentTrace, HTTPException, type Store } from '@microtown/kit';
+import { currentTrace, HTTPException, type Outbox, type Store } from '@microtown/kit';
 import type { InventoryClient } from './clients/inventory.js';
 import type { UserClient } from './clients/user.js';
 import { orderBook } from './order-book.js';
-import { notifyEntry, type Outbox, releaseEntry } from './outbox.js';
+import { notifyEntry, releaseEntry } from './outbox.js';
 import type { OrderCreate } from './schemas.js';
 import type { OrderRecord, OrdersData } from './store.js';
 
@@ -65,7 +65,7 @@ export function createPlaceOrder(store: Store<OrdersData>, deps: PlaceOrderDeps)
         order.status = 'confirmed';
         data.outbox.push(notifyEntry(order));
       });
-      setImmediate(deps.outbox.kick);
+      setImmediate(deps.outbox.deliverSoon);
       return order;
     }
     if (answer.status === 404 || answer.status === 409) {
@@ -84,7 +84,7 @@ export function createPlaceOrder(store: Store<OrdersData>, deps: PlaceOrderDeps)
       book.remove(data, order);
       data.outbox.push(releaseEntry(order));
     });
-    deps.outbox.kick();
+    deps.outbox.deliverSoon();
   }
 
   /** With an Idempotency-Key, the same request again gets the same order, even while the first is under way. */

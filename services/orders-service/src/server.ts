@@ -3,7 +3,7 @@ import { createApp } from './app.js';
 import { createInventoryClient } from './clients/inventory.js';
 import { createNotificationClient } from './clients/notification.js';
 import { createUserClient } from './clients/user.js';
-import { createOutbox } from './outbox.js';
+import { createOrdersOutbox } from './outbox.js';
 import { loadSettings } from './settings.js';
 import { openOrdersStore } from './store.js';
 
@@ -16,7 +16,7 @@ runServer('orders', async () => {
     notification: createNotificationClient(settings.NOTIFICATION_SERVICE_URL),
     // microtown:clients
   };
-  const outbox = createOutbox(store, clients);
+  const outbox = createOrdersOutbox(store, clients);
   const app = createApp(store, { ...clients, outbox });
   // What a previous run left undelivered goes out now, or as soon as the other shop opens.
   outbox.start();

@@ -6,7 +6,7 @@ import { createApp } from './app.js';
 import { createInventoryClient } from './clients/inventory.js';
 import { createNotificationClient } from './clients/notification.js';
 import { createUserClient } from './clients/user.js';
-import { createOutbox } from './outbox.js';
+import { createOrdersOutbox } from './outbox.js';
 import { openOrdersStore } from './store.js';
 
 /** Where the services orders calls are, for one test: nothing listens on port 9, so calls there answer 503. */
@@ -27,7 +27,7 @@ export async function startTestApp(peers: PeerUrls = {}, options: { file?: strin
     inventory: createInventoryClient(peers.inventory ?? NOWHERE),
     notification: createNotificationClient(peers.notification ?? NOWHERE),
   };
-  const outbox = createOutbox(store, clients);
+  const outbox = createOrdersOutbox(store, clients);
   const { server, url } = await serve(createApp(store, { ...clients, outbox }), 0);
   outbox.start();
 
