@@ -1,19 +1,7 @@
-import { createService, type Logger, type Outbox, type Service, type Store } from '@microtown/kit';
-import type { InventoryClient } from './clients/inventory.js';
-import type { UserClient } from './clients/user.js';
+import { createService, type Service, type Store } from '@microtown/kit';
+import type { Deps } from './deps.js';
 import { registerOrders } from './routes/orders.js';
 import type { OrdersData } from './store.js';
-
-/** What the app gets from outside besides its store: a client per service it calls. */
-export interface Deps {
-  /** Where request logs go (the kit's logger by default). */
-  logger?: Logger;
-  user: UserClient;
-  inventory: InventoryClient;
-  /** Delivers what orders must tell other services (confirmations, releases), even when they are down now. */
-  outbox: Outbox;
-  // microtown:deps
-}
 
 type Router = (service: Service, store: Store<OrdersData>, deps: Deps) => void;
 

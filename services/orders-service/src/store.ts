@@ -11,7 +11,7 @@ export type OutboxEntry =
 
 /** Everything the orders service keeps, in its own JSON file. */
 export interface OrdersData {
-  /** The last id handed out per collection, so that an id is never reused after a delete. */
+  /** The last id per generated collection (`npm run generate resource`); orders' own ids are random (place-order.ts). */
   lastIds: Record<string, number>;
   orders: OrderRecord[];
   outbox: OutboxEntry[];

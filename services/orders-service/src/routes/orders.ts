@@ -1,5 +1,5 @@
 import { HTTPException, type Service, type Store, z } from '@microtown/kit';
-import type { Deps } from '../app.js';
+import type { Deps } from '../deps.js';
 import { orderBook } from '../order-book.js';
 import { createPlaceOrder } from '../place-order.js';
 import {
