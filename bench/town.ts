@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../kit/testing/child.js';
+import { freePort } from '@microtown/kit/testing';
+import { readServices, serviceUrlVariable } from '@microtown/kit/town';
 import { untilHealthy } from '../scripts/health.js';
-import { readServices, serviceUrlVariable } from '../scripts/services.js';
 import { type Server, spawnTracked, type Tracked } from './spawn.js';
 import { BenchError } from './types.js';
 

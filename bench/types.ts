@@ -1,3 +1,4 @@
+import { UserMistake } from '@microtown/kit/town';
 /** What every suite gets: the timing options and a place for temporary files. */
 export interface Context {
   /** Seconds measured per target in all (split over the rounds), after the warm-ups. */
@@ -62,6 +63,6 @@ export interface Suite {
 }
 
 /** Something could not be measured; the message is the one line the user sees. */
-export class BenchError extends Error {
+export class BenchError extends UserMistake {
   override name = 'BenchError';
 }

@@ -1,39 +1,32 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import {
+  ManifestError,
+  readManifest as readServiceManifest,
+  readServices,
+  serviceFolder,
+  servicePath,
+  type Manifest as TownManifest,
+} from '@microtown/kit/town';
 import { GeneratorError } from './errors.ts';
 import type { FieldType } from './fields.ts';
 
-/** `services/<name>-service/service.json`: how the town finds a service, its port and whom it calls. */
-export interface Manifest {
-  name: string;
-  port: number;
-  calls: string[];
+export { serviceFolder, servicePath };
+
+/** A service's `service.json` as the town reads it (`@microtown/kit/town`), with its resources' field types. */
+export interface Manifest extends Omit<TownManifest, 'resources'> {
   /** Fields of each resource the generator added, so that callers get typed clients without importing code. */
-  resources?: Record<string, Record<string, FieldType>>;
+  resources: Record<string, Record<string, FieldType>>;
 }
 
-export const serviceFolder = (name: string) => `${name}-service`;
-export const servicePath = (root: string, name: string) => join(root, 'services', serviceFolder(name));
+/** A manifest the town's reader refuses is the user's to fix: one line naming the file. */
+const asGeneratorError = (error: unknown): never => {
+  throw error instanceof ManifestError ? new GeneratorError(error.message) : error;
+};
 
 export async function readManifest(root: string, name: string): Promise<Manifest | undefined> {
-  const file = join(servicePath(root, name), 'service.json');
-  if (!existsSync(file)) return undefined;
-  const where = `services/${serviceFolder(name)}/service.json`;
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new GeneratorError(`${where} is not valid JSON (${(error as Error).message}); fix it first`);
-  }
-  if (
-    typeof manifest?.name !== 'string' ||
-    typeof manifest.port !== 'number' ||
-    !Array.isArray(manifest.calls)
-  ) {
-    throw new GeneratorError(`${where} needs "name", "port" and "calls"; fix it first`);
-  }
-  return manifest;
+  const found = await readServiceManifest(root, name).catch(asGeneratorError);
+  if (!found) return undefined;
+  const { dir: _, ...manifest } = found;
+  return manifest as Manifest;
 }
 
 /** The manifest of an existing service, or a refusal that lists the services there are. */
@@ -49,16 +42,12 @@ export async function requireManifest(root: string, name: string): Promise<Manif
   );
 }
 
-/** Every service of the town, found by convention: a `service.json` in a `services/*-service` folder. */
+/** Every service of the town, by name. */
 export async function listManifests(root: string): Promise<Manifest[]> {
-  const dir = join(root, 'services');
-  if (!existsSync(dir)) return [];
-  const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries
-    .filter((e) => e.isDirectory() && e.name.endsWith('-service'))
-    .map((e) => e.name.slice(0, -8));
-  const manifests = await Promise.all(names.sort().map((name) => readManifest(root, name)));
-  return manifests.filter((m) => m !== undefined);
+  const services = await readServices(root).catch(asGeneratorError);
+  return services
+    .map(({ dir: _, ...manifest }) => manifest as Manifest)
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 /** JSON as biome writes it: two-space indent, short arrays on one line. */

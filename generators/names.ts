@@ -1,6 +1,8 @@
+import { SERVICE_NAME as KEBAB, PLAYGROUND_PORT, plural } from '@microtown/kit/town';
 import { GeneratorError } from './errors.ts';
 
-const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+export { plural };
+
 const MAX_LENGTH = 30;
 
 /** Names that would clash with the town's own folders, packages or routes, or that some systems cannot store. */
@@ -68,13 +70,6 @@ export function checkResourceName(value: string | undefined): string {
   return name;
 }
 
-/** Simple English plurals: parcel -> parcels, category -> categories, box -> boxes (the last word of a kebab name). */
-export function plural(name: string): string {
-  if (/[^aeiou]y$/.test(name)) return `${name.slice(0, -1)}ies`;
-  if (/(s|x|z|ch|sh)$/.test(name)) return `${name}es`;
-  return `${name}s`;
-}
-
 const words = (name: string) => name.split('-');
 const capital = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
@@ -86,13 +81,13 @@ export const camelCase = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: s
 export const snakeCase = (name: string) => words(name).join('_');
 /** shipping-label -> SHIPPING_LABEL */
 export const constantCase = (name: string) => snakeCase(name).toUpperCase();
-/** shipping-label -> Shipping label */
 /** `an item`, `a parcel`, `a user`, `an umbrella`: English's rule by sound, close enough for resource names. */
 export const withArticle = (noun: string) => `${/^(?:[aeio]|u[^aeiou]{2})/.test(noun) ? 'an' : 'a'} ${noun}`;
 
+/** shipping-label -> Shipping label */
 export const sentenceCase = (name: string) => capital(words(name).join(' '));
 
-/** A TCP port for a new service: 1024-65535, not the playground's 4000. */
+/** A TCP port for a new service: 1024-65535, not the playground's. */
 export function checkPort(value: string | number | undefined): number {
   if (value === undefined || value === '') throw new GeneratorError('missing port, e.g. 4105');
   const port = Number(value);
@@ -101,7 +96,9 @@ export function checkPort(value: string | number | undefined): number {
       `invalid port ${JSON.stringify(String(value))}: use a number from 1024 to 65535, e.g. 4105`,
     );
   }
-  if (port === 4000)
-    throw new GeneratorError('port 4000 belongs to the playground; pick another one, e.g. 4105');
+  if (port === PLAYGROUND_PORT)
+    throw new GeneratorError(
+      `port ${PLAYGROUND_PORT} belongs to the playground; pick another one, e.g. 4105`,
+    );
   return port;
 }

@@ -1,11 +1,17 @@
 import { join } from 'node:path';
+import { readSettings, z } from '@microtown/kit';
+import {
+  HOST,
+  PLAYGROUND_PORT,
+  readServices,
+  type ServiceFolder,
+  serviceUrlVariable,
+} from '@microtown/kit/town';
 import { concurrently } from 'concurrently';
-import { readSettings, z } from '../kit/src/index.js';
 import { untilHealthy } from './health.js';
-import { readServices, type ServiceFolder, serviceUrlVariable } from './services.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const HOST = '127.0.0.1';
+
 const COLORS = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'];
 const HEALTH_TIMEOUT_MS = 20_000;
 
@@ -14,8 +20,6 @@ const Settings = z.object({
   TOWN_PORT_OFFSET: z.coerce.number().int().min(-3000).max(50_000).default(0),
   TOWN_DATA_DIR: z.string().optional(),
 });
-
-const PLAYGROUND_PORT = 4000;
 
 /**
  * `<NAME>_SERVICE_URL` for every service of the town. The services get the playground's `/svc/<name>`, so every

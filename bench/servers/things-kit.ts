@@ -1,6 +1,7 @@
 // GET /things/{id} served by the kit's example service, its store on the seeded data file.
+
+import { closeServer, openStore, serve } from '@microtown/kit';
 import { createApp, type ThingsData } from '../../kit/example/app.js';
-import { closeServer, openStore, serve } from '../../kit/src/index.js';
 import { dataFile, onStop, ready } from './child.js';
 
 const store = await openStore<ThingsData>(dataFile(), { things: [] });

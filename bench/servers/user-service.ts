@@ -1,5 +1,5 @@
 // The town's user service as `npm start` runs it (seeded with u1), on a port the bench picks.
-import { closeServer, serve } from '../../kit/src/index.js';
+import { closeServer, serve } from '@microtown/kit';
 import { createApp } from '../../services/user-service/src/app.js';
 import { seed } from '../../services/user-service/src/seed.js';
 import { openUserStore } from '../../services/user-service/src/store.js';

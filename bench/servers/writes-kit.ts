@@ -1,6 +1,7 @@
 // PATCH /things/:id on bare Express, each write through the kit store: acknowledged once on disk, group-committed.
+
+import { closeServer, openStore, serve } from '@microtown/kit';
 import express from 'express';
-import { closeServer, openStore, serve } from '../../kit/src/index.js';
 import { dataFile, onStop, ready } from './child.js';
 
 type Thing = { id: string; version: number };

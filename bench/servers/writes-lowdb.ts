@@ -1,8 +1,9 @@
 // PATCH /things/:id on bare Express, plain lowdb as shipped: JSONFile (pretty-printed), one `await db.write()` per write.
+
+import { closeServer, serve } from '@microtown/kit';
 import express from 'express';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import { closeServer, serve } from '../../kit/src/serve.js';
 import { dataFile, onStop, ready } from './child.js';
 
 type Thing = { id: string; version: number };

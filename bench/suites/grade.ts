@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type Child, freePort, spawnChild } from '@microtown/kit/testing';
 import { REPO } from '../../exercises/grader/exercise.ts';
-import { type Child, freePort, spawnChild } from '../../kit/testing/child.ts';
 import { BenchError, type Measurement, type Suite } from '../types.js';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readServices } from '../../scripts/services.js';
+import { PLAYGROUND_PORT, readServices } from '@microtown/kit/town';
 import { freeOffset, portsFreed } from '../ports.js';
 import { endGroup } from '../process-group.js';
 import { spawnTracked } from '../spawn.js';
@@ -8,7 +8,6 @@ import { BenchError, type Measurement, type Suite } from '../types.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The playground's port in scripts/start.ts; the services' ports come from their manifests. */
-const PLAYGROUND_PORT = 4000;
 const TIMEOUT_MS = 30_000;
 const BUILDING = 'building the page (vite)';
 

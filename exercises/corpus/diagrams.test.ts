@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readServices } from '@microtown/kit/town';
 import { describe, expect, it } from 'vitest';
-import { readServices } from '../../scripts/services.ts';
 import { TOWN, verdicts } from '../02-call-diagram/verdicts.ts';
 import { edgeText, parseDiagram } from '../grader/diagram.ts';
 import { REPO } from '../grader/exercise.ts';

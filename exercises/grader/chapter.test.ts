@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { type Child, freePort, spawnChild } from '@microtown/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Child, freePort, spawnChild } from '../../kit/testing/child.ts';
 import { EXERCISES, REPO } from './exercise.ts';
 import { answers, lostTasks, runGrade } from './testing.ts';
 

@@ -1,8 +1,10 @@
+import { UserMistake } from '@microtown/kit/town';
+
 /**
  * What a grading spec checks, as functions that throw a `GradeError` whose message is the hint the learner reads:
  * one line saying what was sent, what came back, and what was expected.
  */
-export class GradeError extends Error {
+export class GradeError extends UserMistake {
   override name = 'GradeError';
 }
 

@@ -2,8 +2,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { freePort } from '@microtown/kit/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../kit/testing/child.ts';
 import { REPO } from './exercise.ts';
 import { answers, lostTasks, runGrade } from './testing.ts';
 

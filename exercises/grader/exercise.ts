@@ -1,14 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
+import { SERVICE_NAME } from '@microtown/kit/town';
 import { z } from 'zod';
 import { GradeError } from './checks.ts';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const EXERCISES = join(REPO, 'exercises');
 
-export const ServiceName = z
-  .string()
-  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'use lower kebab-case, e.g. user');
+export const ServiceName = z.string().regex(SERVICE_NAME, 'use lower kebab-case, e.g. user');
 
 /** `exercises/NN-<slug>/exercise.json`: what an exercise grades and how many points each task is worth. */
 export const ExerciseConfig = z.object({

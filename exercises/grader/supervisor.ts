@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { type Child, freePort, spawnChild } from '../../kit/testing/child.ts';
-import { readServices } from '../../scripts/services.ts';
+import { type Child, freePort, spawnChild } from '@microtown/kit/testing';
+import { readServices, serviceUrlVariable } from '@microtown/kit/town';
 import { GradeError } from './checks.ts';
 import type { Targets } from './control.ts';
 import { type Exercise, REPO } from './exercise.ts';
@@ -28,7 +28,6 @@ interface Managed extends Target {
 
 /** How long a program has to listen on its port (GRADE_READY_SECONDS, for tests). */
 const READY_TIMEOUT_MS = Number(process.env.GRADE_READY_SECONDS ?? 30) * 1000;
-const envName = (name: string) => `${name.toUpperCase().replaceAll('-', '_')}_SERVICE_URL`;
 
 /** Starts the services an exercise needs on free ports, each in its own process group, and stops them. */
 export class Supervisor {
@@ -120,7 +119,7 @@ export class Supervisor {
 
   /** `<NAME>_SERVICE_URL` of every service, so each finds the others (a peer may be reached through a proxy). */
   peerEnv(urlOf: (target: Target) => string = (t) => t.url): Record<string, string> {
-    return Object.fromEntries([...this.targets.values()].map((t) => [envName(t.name), urlOf(t)]));
+    return Object.fromEntries([...this.targets.values()].map((t) => [serviceUrlVariable(t.name), urlOf(t)]));
   }
 
   private managedTarget(name: string): Managed {

@@ -1,7 +1,6 @@
 import type { RequestListener } from 'node:http';
-import { closeServer, PortInUseError, serve } from './serve.js';
-import { SettingsError } from './settings.js';
-import { StoreError } from './store.js';
+import { closeServer, serve } from './serve.js';
+import { UserMistake } from './town/mistake.js';
 
 export interface ServerSetup {
   /** The Express app (or any request listener). */
@@ -11,8 +10,6 @@ export interface ServerSetup {
   /** Runs after the server stopped: flush the store, close clients. */
   close?: () => Promise<void>;
 }
-
-const USER_MISTAKES = [SettingsError, StoreError, PortInUseError];
 
 /**
  * The body of every service's `server.ts`: set up, listen, print where, stop cleanly on Ctrl-C or SIGTERM.
@@ -36,7 +33,7 @@ export async function runServer(name: string, setup: () => Promise<ServerSetup>)
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   } catch (error) {
-    const known = USER_MISTAKES.some((kind) => error instanceof kind);
+    const known = error instanceof UserMistake;
     console.error(known ? `${name} service: ${(error as Error).message}` : error);
     process.exit(1);
   }

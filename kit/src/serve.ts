@@ -1,7 +1,8 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { UserMistake } from './town/mistake.js';
 
 /** The port a service wants is taken; the message names the service and the fix. */
-export class PortInUseError extends Error {
+export class PortInUseError extends UserMistake {
   override name = 'PortInUseError';
 }
 

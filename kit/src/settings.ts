@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { UserMistake } from './town/mistake.js';
 
 /** A setting from the environment that cannot be used; the message names it and the value. */
-export class SettingsError extends Error {
+export class SettingsError extends UserMistake {
   override name = 'SettingsError';
 }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { freePort } from '@microtown/kit/testing';
 import { test as base } from '@playwright/test';
-import { freePort } from '../../kit/testing/child.js';
 import { startTown, type Town } from '../../test/town/town.js';
 import { PAGE_DIR, type Playground, readTown, serviceUrlVariable, startPlayground } from '../server/index.js';
 

@@ -1,5 +1,4 @@
-/** A service name as the town spells it: lower kebab-case, the same rule as the manifests. */
-export const SERVICE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+import { SERVICE_NAME } from '@microtown/kit/town';
 
 export interface ProxyPath {
   service: string;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { freePort } from '@microtown/kit/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../kit/testing/child.js';
 import { type Playground, startPlayground } from './start-playground.js';
 import { type FakeService, startFakeService } from './testing/fake-service.js';
 import { rawRequest } from './testing/raw-request.js';

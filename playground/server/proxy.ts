@@ -1,6 +1,7 @@
 import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { traceIdOf } from '@microtown/kit';
+import { SERVICE_NAME } from '@microtown/kit/town';
 import {
   createProxyMiddleware,
   debugProxyErrorsPlugin,
@@ -8,7 +9,7 @@ import {
   type RequestHandler,
 } from 'http-proxy-middleware';
 import { answer } from './answer.js';
-import { parseProxyPath, SERVICE_NAME } from './parse-proxy-path.js';
+import { parseProxyPath } from './parse-proxy-path.js';
 import type { Recorder } from './recorder.js';
 import type { Registry, Service } from './registry.js';
 import type { Switches } from './switches.js';

@@ -1,5 +1,4 @@
-import { plural } from '../../generators/names.js';
-import { readServices, serviceUrlVariable } from '../../scripts/services.js';
+import { HOST, plural, readServices, serviceUrlVariable } from '@microtown/kit/town';
 import type { ServiceTarget } from './registry.js';
 
 export { serviceUrlVariable };
@@ -12,7 +11,7 @@ export async function readTown(root: string, env: NodeJS.ProcessEnv = {}): Promi
   const services = await readServices(root);
   return services.map((s) => ({
     name: s.name,
-    url: env[serviceUrlVariable(s.name)] ?? `http://127.0.0.1:${s.port}`,
+    url: env[serviceUrlVariable(s.name)] ?? `http://${HOST}:${s.port}`,
     calls: s.calls,
     lists: Object.keys(s.resources).map(plural),
   }));

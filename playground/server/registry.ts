@@ -1,4 +1,4 @@
-import { SERVICE_NAME } from './parse-proxy-path.js';
+import { SERVICE_NAME, UserMistake } from '@microtown/kit/town';
 
 /** A service the playground may reach, and what it knows of it from its manifest. */
 export interface ServiceTarget {
@@ -22,15 +22,13 @@ export function createRegistry(targets: ServiceTarget[]): Registry {
   const registry = new Map<string, Service>();
   for (const target of targets) {
     if (!SERVICE_NAME.test(target.name)) {
-      throw new Error(
-        `playground: service name ${JSON.stringify(target.name)} is not lower kebab-case, e.g. user`,
-      );
+      throw new UserMistake(`service name ${JSON.stringify(target.name)} is not lower kebab-case, e.g. user`);
     }
-    if (registry.has(target.name)) throw new Error(`playground: service ${target.name} is listed twice`);
+    if (registry.has(target.name)) throw new UserMistake(`service ${target.name} is listed twice`);
     const url = URL.canParse(target.url) ? new URL(target.url) : undefined;
     if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
-      throw new Error(
-        `playground: invalid URL for ${target.name}: ${JSON.stringify(target.url)}; expected e.g. http://127.0.0.1:4001`,
+      throw new UserMistake(
+        `invalid URL for ${target.name}: ${JSON.stringify(target.url)}; expected e.g. http://127.0.0.1:4001`,
       );
     }
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);

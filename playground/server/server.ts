@@ -1,6 +1,6 @@
 // `npm start -w playground`: the playground in front of a running town (`npm start` runs both).
 import { join } from 'node:path';
-import { PortInUseError, SettingsError, StoreError } from '@microtown/kit';
+import { UserMistake } from '@microtown/kit/town';
 import { buildPage } from './build-page.js';
 import { readTown } from './read-town.js';
 import { loadSettings } from './settings.js';
@@ -34,8 +34,6 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (error) {
-  const known = [SettingsError, StoreError, PortInUseError].some((kind) => error instanceof kind);
-  const plain = known || (error instanceof Error && error.message.startsWith('playground: '));
-  console.error(plain ? `playground: ${(error as Error).message.replace(/^playground: /, '')}` : error);
+  console.error(error instanceof UserMistake ? `playground: ${error.message}` : error);
   process.exit(1);
 }

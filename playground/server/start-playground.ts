@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createLogger, type Logger, serve } from '@microtown/kit';
+import { HOST, PLAYGROUND_PORT } from '@microtown/kit/town';
 import express from 'express';
 import { createApi } from './create-api.js';
 import { createEvents } from './events.js';
@@ -17,7 +18,7 @@ export const PAGE_DIR = join(import.meta.dirname, '..', 'web', 'dist');
 export interface PlaygroundOptions {
   /** The services it may reach, each with its real URL; nothing else is ever proxied. */
   services: ServiceTarget[];
-  /** Default 4000; 0 picks a free port. */
+  /** Default `PLAYGROUND_PORT` (4000); 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
@@ -45,7 +46,7 @@ export interface Playground {
 
 /** The proxy, the recorder, the JSON API and the page, on one port. */
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
-  const { port = 4000, host = '127.0.0.1', page = PAGE_DIR } = options;
+  const { port = PLAYGROUND_PORT, host = HOST, page = PAGE_DIR } = options;
   const registry = createRegistry(options.services);
   const recorder = createRecorder({ maxCalls: options.maxCalls });
   const switches = createSwitches([...registry.keys()]);

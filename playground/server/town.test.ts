@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { freePort } from '@microtown/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../kit/testing/child.js';
 import { call, eventually } from '../../test/town/http.js';
 import { startTown, type Town } from '../../test/town/town.js';
 import { readTown, serviceUrlVariable } from './read-town.js';
@@ -34,7 +34,7 @@ describe('the real town behind the playground', () => {
     expect(placed.status).toBe(201);
     const traceId = placed.json.trace_id;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-    await eventually(async () => playground.recorder.calls({ trace_id: traceId }).length === 4);
+    await eventually(async () => playground.recorder.calls({ trace_id: traceId }).length === 4, 'four calls');
     expect(
       playground.recorder
         .calls({ trace_id: traceId })
@@ -68,15 +68,20 @@ describe('the real town behind the playground', () => {
     playground.switches.set('notification', { mode: 'down' });
     const placed = await call(playground.url, 'POST', '/svc/orders/orders', order);
     expect(placed.json).toMatchObject({ status: 'confirmed', notification: 'pending' });
-    await eventually(async () =>
-      playground.recorder.calls({ trace_id: placed.json.trace_id }).some((c) => c.callee === 'notification'),
+    await eventually(
+      async () =>
+        playground.recorder
+          .calls({ trace_id: placed.json.trace_id })
+          .some((c) => c.callee === 'notification'),
+      'a call to notification',
     );
     expect(playground.recorder.calls({ callee: 'notification' }).at(-1)?.status).toBe(503);
     playground.switches.set('notification', { mode: 'normal' });
     const path = `/svc/orders/orders/${placed.json.id}`;
     await eventually(
       async () => (await call(playground.url, 'GET', path)).json.notification === 'sent',
-      15_000,
+      'the confirmation sent',
+      { timeoutMs: 15_000 },
     );
     const sent = await call(town.url('notification'), 'GET', '/notifications?user_id=u1');
     expect(

@@ -4,10 +4,10 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { readServices } from '@microtown/kit/town';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generate } from '../../generators/run.ts';
-import { readServices } from '../services.ts';
 import { REPO } from './render.ts';
 import { compose, exec, manifest, scratchProject, snapshot } from './testing.ts';
 
@@ -290,7 +290,9 @@ describe('when the town changes', () => {
     await writeFile(file, text);
     expect(code).toBe(1);
     expect(err).toHaveLength(1);
-    expect(err[0]).toMatch(/^error: \/.*services\/shipping-service\/service.json is not valid JSON \(.*\)$/);
+    expect(err[0]).toMatch(
+      /^error: services\/shipping-service\/service.json is not valid JSON \(.*\); fix it first$/,
+    );
   });
 
   it('without a playground workspace, the town runs without one', async () => {

@@ -1,4 +1,6 @@
 /** A problem the user can fix (a manifest, a flag): the CLI prints its message as one line and exits non-zero. */
-export class ComposeError extends Error {
+import { UserMistake } from '@microtown/kit/town';
+
+export class ComposeError extends UserMistake {
   override name = 'ComposeError';
 }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { freePort, spawnChild } from '@microtown/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, spawnChild } from '../../kit/testing/child.ts';
 import { REPO, renderTown } from './render.ts';
 import { type Image, simulateImage } from './simulate-image.ts';
 import { dockerStages, exec } from './testing.ts';

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readServices } from '@microtown/kit/town';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { readServices } from '../services.ts';
 import { compose, manifest, scratchProject, snapshot } from './testing.ts';
 
 // Only the fields the checks read; the YAML is parsed, not trusted.

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { constantCase } from '../../generators/names.ts';
-import { readServices } from '../services.ts';
+import { PLAYGROUND_PORT, readServices, serviceUrlVariable } from '@microtown/kit/town';
 import { ComposeError } from './errors.ts';
 
 /** A service this one calls: the setting that holds its address, and where it answers inside the town. */
@@ -28,7 +27,6 @@ export interface Town {
   cycles: string[];
 }
 
-export const PLAYGROUND_PORT = 4000;
 /** Kubernetes names are DNS labels of at most 63 characters, and the longest one is `<name>-data`. */
 const MAX_NAME = 63 - '-data'.length;
 
@@ -50,9 +48,6 @@ export async function readTown(root: string): Promise<Town> {
   for (const m of manifests) {
     const folder = relative(root, m.dir).split(/[\\/]/).join('/');
     const where = `${folder}/service.json`;
-    if (folder !== `services/${m.name}-service`) {
-      throw new ComposeError(`${where} names "${m.name}": rename the folder to services/${m.name}-service`);
-    }
     if (m.name.length > MAX_NAME) {
       throw new ComposeError(
         `${where}: the name "${m.name}" is too long for Kubernetes (at most ${MAX_NAME})`,
@@ -71,7 +66,7 @@ export async function readTown(root: string): Promise<Town> {
   }
   const peer = (name: string): Peer => {
     const port = byName.get(name)?.port ?? 0;
-    return { name, port, env: `${constantCase(name)}_SERVICE_URL` };
+    return { name, port, env: serviceUrlVariable(name) };
   };
   const { kept, dropped } = startOrder(manifests.map((m) => ({ from: m.name, to: m.calls })));
   const services = manifests.map((m) => ({

@@ -43,8 +43,8 @@ describe("the chapter's calls, with correct HTTP semantics", () => {
     });
     await eventually(
       async () => (await orders('GET', `/orders/${id}`)).json.notification === 'sent',
-      5000,
-      'sent',
+      'the confirmation sent',
+      { timeoutMs: 5000 },
     );
     const sent = await notification('GET', '/notifications?user_id=u1');
     expect(sent.json.data.filter((n: { message: string }) => n.message.includes(id))).toHaveLength(1);
@@ -114,8 +114,8 @@ describe('when a shop is closed', () => {
     for (const id of placed) {
       await eventually(
         async () => (await orders('GET', `/orders/${id}`)).json.notification === 'sent',
-        15_000,
         `${id} sent`,
+        { timeoutMs: 15_000 },
       );
     }
     const { json } = await notification('GET', '/notifications?user_id=u1');

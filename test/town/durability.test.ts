@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { freePort, spawnChild } from '@microtown/kit/testing';
+import { readServices } from '@microtown/kit/town';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { freePort, spawnChild } from '../../kit/testing/child.js';
-import { readServices } from '../../scripts/services.js';
 import { call } from './http.js';
 import { makeTempDir } from './temp.js';
 import { startTown, type Town } from './town.js';

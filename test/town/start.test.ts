@@ -1,13 +1,12 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { type Child, spawnChild } from '@microtown/kit/testing';
+import { PLAYGROUND_PORT, readServices } from '@microtown/kit/town';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Child, spawnChild } from '../../kit/testing/child.js';
-import { readServices } from '../../scripts/services.js';
 import { makeTempDir } from './temp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const PLAYGROUND_PORT = 4000;
 const running: Child[] = [];
 const blockers: Server[] = [];
 

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Child, freePort, spawnChild } from '../../kit/testing/child.js';
+import { type Child, freePort, spawnChild } from '@microtown/kit/testing';
+import { readServices, type ServiceFolder, serviceUrlVariable } from '@microtown/kit/town';
 import { untilHealthy } from '../../scripts/health.js';
-import { readServices, type ServiceFolder, serviceUrlVariable } from '../../scripts/services.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 

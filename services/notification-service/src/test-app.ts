@@ -1,39 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { closeServer, serve } from '@microtown/kit';
+import { startTestApp as startApp } from '@microtown/kit/testing';
 import { createApp, type Deps } from './app.js';
 import { openNotificationStore } from './store.js';
 
-/** Starts the app over real HTTP on a free port, with a fresh data file that `stop()` removes. */
+/** The notification service over real HTTP on a free port, with a fresh data file that `stop()` removes. */
 export async function startTestApp(overrides: Partial<Deps> = {}) {
-  const dir = await mkdtemp(join(tmpdir(), 'notification-service-'));
-  const store = await openNotificationStore(join(dir, 'notification.json'));
   const deps: Deps = {
     // microtown:test-deps
     ...overrides,
   };
-  const { server, url } = await serve(createApp(store, deps), 0);
-
-  /** One request; `body` goes as JSON, a JSON answer comes back parsed. */
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(url + path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    const isJson = response.headers.get('content-type')?.includes('json') && text !== '';
-    return { status: response.status, json: isJson ? JSON.parse(text) : undefined };
-  };
-
-  const stop = async () => {
-    await closeServer(server);
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  };
-
-  return { url, store, call, stop };
+  return startApp({
+    name: 'notification',
+    openStore: openNotificationStore,
+    createApp: (store) => createApp(store, deps),
+  });
 }
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;

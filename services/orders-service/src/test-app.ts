@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { closeServer, serve } from '@microtown/kit';
+import type { Outbox } from '@microtown/kit';
+import { startTestApp as startApp } from '@microtown/kit/testing';
 import { createApp } from './app.js';
 import { createInventoryClient } from './clients/inventory.js';
 import { createNotificationClient } from './clients/notification.js';
@@ -18,40 +16,33 @@ export interface PeerUrls {
 
 const NOWHERE = 'http://127.0.0.1:9';
 
-/** Starts the app over real HTTP on a free port, with a fresh data file that `stop()` removes. */
+/**
+ * The orders service over real HTTP on a free port, its outbox delivering, with a fresh data file that `stop()`
+ * removes (or `options.file`, to reopen one a test wrote).
+ */
 export async function startTestApp(peers: PeerUrls = {}, options: { file?: string } = {}) {
-  const dir = await mkdtemp(join(tmpdir(), 'orders-service-'));
-  const store = await openOrdersStore(options.file ?? join(dir, 'orders.json'));
   const clients = {
     user: createUserClient(peers.user ?? NOWHERE),
     inventory: createInventoryClient(peers.inventory ?? NOWHERE),
     notification: createNotificationClient(peers.notification ?? NOWHERE),
+    // microtown:test-deps
   };
-  const outbox = createOrdersOutbox(store, clients);
-  const { server, url } = await serve(createApp(store, { ...clients, outbox }), 0);
-  outbox.start();
-
-  /** One request; `body` goes as JSON, a JSON answer comes back parsed. */
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(url + path, {
-      method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    const isJson = response.headers.get('content-type')?.includes('json') && text !== '';
-    return { status: response.status, json: isJson ? JSON.parse(text) : undefined };
-  };
-
-  const stop = async () => {
-    await closeServer(server);
-    await outbox.stop();
-    await Promise.all(Object.values(clients).map((client) => client.close()));
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  };
-
-  return { url, store, outbox, call, stop };
+  let outbox: Outbox | undefined;
+  const app = await startApp({
+    name: 'orders',
+    file: options.file,
+    openStore: openOrdersStore,
+    createApp: (store) => {
+      outbox = createOrdersOutbox(store, clients);
+      outbox.start();
+      return createApp(store, { ...clients, outbox });
+    },
+    close: async () => {
+      await outbox?.stop();
+      await Promise.all(Object.values(clients).map((client) => client.close()));
+    },
+  });
+  return { ...app, outbox: outbox as Outbox };
 }
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;

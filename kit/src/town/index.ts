@@ -1,0 +1,14 @@
+// `@microtown/kit/town`: what a service of the town is, in one place. The manifest and its reader, the name rule,
+// the variable a caller finds a service by, and where the town listens. Generators, `npm start`, the playground,
+// the grader, the tests and the bench all read it from here.
+export {
+  Manifest,
+  ManifestError,
+  readManifest,
+  readServices,
+  type ServiceFolder,
+  servicePath,
+} from './manifest.js';
+export { UserMistake } from './mistake.js';
+export { isServiceName, plural, SERVICE_NAME, serviceFolder, serviceUrlVariable } from './names.js';
+export { HOST, PLAYGROUND_PORT } from './ports.js';
