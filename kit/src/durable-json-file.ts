@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { UserMistake } from './town/mistake.js';
 
 /** A data file that cannot be used as it is. microtown never resets one, so start-up stops instead. */
-export class StoreError extends Error {
+export class StoreError extends UserMistake {
   override name = 'StoreError';
 }
 
@@ -24,15 +25,23 @@ export class DurableJSONFile<T extends object> implements Adapter<T> {
 
   /** The file's object, or null if there is no file. Anything else that is not a JSON object is refused. */
   async read(): Promise<T | null> {
-    let text: string;
+    const bytes = await this.readBytes();
+    return bytes && this.parse(bytes.toString('utf8'));
+  }
+
+  /** The file's bytes, or null if there is no file. */
+  async readBytes(): Promise<Buffer | null> {
     try {
-      text = await readFile(this.file, 'utf8');
+      return await readFile(this.file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new StoreError(`cannot read ${this.file} (${(error as Error).message}); ${FIX}`, {
         cause: error,
       });
     }
+  }
+
+  parse(text: string): T {
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -47,8 +56,11 @@ export class DurableJSONFile<T extends object> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    // Compact: pretty-printing doubles the cost of every flush once a service holds thousands of records.
-    const text = `${JSON.stringify(data)}\n`;
+    await this.writeText(`${JSON.stringify(data, null, 2)}\n`);
+  }
+
+  /** Replaces the file with `text`: on disk when this resolves, whole or not at all at any moment of a crash. */
+  async writeText(text: string): Promise<void> {
     const temp = join(dirname(this.file), `${this.#tempPrefix}${randomBytes(6).toString('hex')}.tmp`);
     try {
       const handle = await open(temp, 'wx');

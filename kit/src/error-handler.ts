@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { HTTPException, RequestValidationError } from './errors.js';
+import { DiskRefusedError, HTTPException, RequestValidationError } from './errors.js';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -27,6 +27,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof HTTPException) {
       if (err.headers) res.set(err.headers);
       res.status(err.status).json({ detail: err.detail });
+      return;
+    }
+    if (err instanceof DiskRefusedError) {
+      logger.error({ err, method: req.method, path: req.originalUrl }, 'the disk refused a write');
+      res.status(err.status).set('retry-after', '5').json({ detail: err.message });
       return;
     }
     if (err instanceof RequestValidationError) {
