@@ -17,6 +17,7 @@ export {
   type OutboxHandlers,
   type OutboxOptions,
 } from './outbox.js';
+export { listPage, Paging } from './paging.js';
 export { type HandlerInput, type RouteOptions, validateInput } from './route.js';
 export { runServer, type ServerSetup } from './run-server.js';
 export { closeServer, type Listening, PortInUseError, serve } from './serve.js';

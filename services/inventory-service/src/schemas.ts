@@ -1,10 +1,7 @@
-import { z } from '@microtown/kit';
+import { Paging, z } from '@microtown/kit';
 
-/** Paging of every list route: `?limit=&offset=`. */
-export const Paging = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-});
+/** Paging of every list route (`?limit=&offset=`): the kit's, extended by each list's filter. */
+export { Paging };
 
 /** Item: what a client sends to create one, what it may change, what it gets back. */
 export const ItemCreate = z

@@ -1,4 +1,4 @@
-import { HTTPException, type Service, type Store, z } from '@microtown/kit';
+import { HTTPException, listPage, type Service, type Store, z } from '@microtown/kit';
 import { ItemCreate, ItemFilter, ItemPublic, ItemsPublic, ItemUpdate } from '../schemas.js';
 import type { InventoryData } from '../store.js';
 
@@ -20,15 +20,7 @@ export function registerItems(service: Service, store: Store<InventoryData>): vo
   service.get(
     '/items',
     { summary: 'List items', operationId: 'list_items', tags, query: ItemFilter, response: ItemsPublic },
-    ({ query }) => {
-      const { limit, offset, ...filters } = query;
-      const matches = store.data.items.filter((item) =>
-        Object.entries(filters).every(
-          ([field, value]) => value === undefined || item[field as keyof typeof item] === value,
-        ),
-      );
-      return { data: matches.slice(offset, offset + limit), count: matches.length };
-    },
+    ({ query }) => listPage(store.data.items, query),
   );
 
   service.get(

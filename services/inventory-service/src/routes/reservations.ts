@@ -1,4 +1,4 @@
-import { HTTPException, type Service, type Store, z } from '@microtown/kit';
+import { HTTPException, listPage, type Service, type Store, z } from '@microtown/kit';
 import { ReservationCreate, ReservationFilter, ReservationPublic, ReservationsPublic } from '../schemas.js';
 import type { InventoryData } from '../store.js';
 import { findItem } from './items.js';
@@ -28,14 +28,7 @@ export function registerReservations(service: Service, store: Store<InventoryDat
       query: ReservationFilter,
       response: ReservationsPublic,
     },
-    ({ query }) => {
-      const { limit, offset, item_id, status } = query;
-      const matches = store.data.reservations.filter(
-        (r) =>
-          (item_id === undefined || r.item_id === item_id) && (status === undefined || r.status === status),
-      );
-      return { data: matches.slice(offset, offset + limit), count: matches.length };
-    },
+    ({ query }) => listPage(store.data.reservations, query),
   );
 
   service.get(

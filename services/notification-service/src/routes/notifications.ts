@@ -1,4 +1,4 @@
-import { HTTPException, type Service, type Store, z } from '@microtown/kit';
+import { HTTPException, listPage, type Service, type Store, z } from '@microtown/kit';
 import { NotificationFilter, NotificationPublic, NotificationsPublic } from '../schemas.js';
 import type { NotificationData } from '../store.js';
 
@@ -16,15 +16,7 @@ export function registerNotifications(service: Service, store: Store<Notificatio
       query: NotificationFilter,
       response: NotificationsPublic,
     },
-    ({ query }) => {
-      const { limit, offset, ...filters } = query;
-      const matches = store.data.notifications.filter((item) =>
-        Object.entries(filters).every(
-          ([field, value]) => value === undefined || item[field as keyof typeof item] === value,
-        ),
-      );
-      return { data: matches.slice(offset, offset + limit), count: matches.length };
-    },
+    ({ query }) => listPage(store.data.notifications, query),
   );
 
   service.get(

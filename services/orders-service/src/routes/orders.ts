@@ -1,4 +1,4 @@
-import { HTTPException, type Service, type Store, z } from '@microtown/kit';
+import { HTTPException, listPage, type Service, type Store, z } from '@microtown/kit';
 import type { Deps } from '../deps.js';
 import { orderBook } from '../order-book.js';
 import { createPlaceOrder } from '../place-order.js';
@@ -29,15 +29,7 @@ export function registerOrders(service: Service, store: Store<OrdersData>, deps:
   service.get(
     '/orders',
     { summary: 'List orders', operationId: 'list_orders', tags, query: OrderFilter, response: OrdersPublic },
-    ({ query }) => {
-      const { limit, offset, ...filters } = query;
-      const matches = store.data.orders.filter((item) =>
-        Object.entries(filters).every(
-          ([field, value]) => value === undefined || item[field as keyof typeof item] === value,
-        ),
-      );
-      return { data: matches.slice(offset, offset + limit), count: matches.length };
-    },
+    ({ query }) => listPage(store.data.orders, query),
   );
 
   service.get(

@@ -1,4 +1,4 @@
-import { HTTPException, type Service, type Store, z } from '@microtown/kit';
+import { HTTPException, listPage, type Service, type Store, z } from '@microtown/kit';
 import { UserCreate, UserFilter, UserPublic, UsersPublic, UserUpdate } from '../schemas.js';
 import type { UserData } from '../store.js';
 
@@ -17,15 +17,7 @@ export function registerUsers(service: Service, store: Store<UserData>): void {
   service.get(
     '/users',
     { summary: 'List users', operationId: 'list_users', tags, query: UserFilter, response: UsersPublic },
-    ({ query }) => {
-      const { limit, offset, ...filters } = query;
-      const matches = store.data.users.filter((item) =>
-        Object.entries(filters).every(
-          ([field, value]) => value === undefined || item[field as keyof typeof item] === value,
-        ),
-      );
-      return { data: matches.slice(offset, offset + limit), count: matches.length };
-    },
+    ({ query }) => listPage(store.data.users, query),
   );
 
   service.get(
