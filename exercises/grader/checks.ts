@@ -8,6 +8,11 @@ export class GradeError extends UserMistake {
   override name = 'GradeError';
 }
 
+/** The service did not answer, or too late: the other cases of a check would only wait for the same. */
+export class NoAnswerError extends GradeError {
+  override name = 'NoAnswerError';
+}
+
 /** One answer of a service, as the checks see it. */
 export interface Reply {
   /** `POST /users`, for hints. */
@@ -27,7 +32,8 @@ export function fail(hint: string): never {
 
 /**
  * Runs every case, not only up to the first that fails: the hint is the first failure's, with the count and names
- * of the others, so a learner fixes them all in one go.
+ * of the others, so a learner fixes them all in one go. A service that does not answer (in time) stops the check
+ * at once: the other cases would only wait for the same.
  */
 export async function everyCase<T>(
   cases: T[],
@@ -39,6 +45,7 @@ export async function everyCase<T>(
     try {
       await check(c);
     } catch (error) {
+      if (error instanceof NoAnswerError) throw new NoAnswerError(`${name(c)}: ${error.message}`);
       if (!(error instanceof GradeError)) throw error;
       failed.push([name(c), error.message]);
     }

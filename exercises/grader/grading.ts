@@ -1,6 +1,6 @@
 import type { Call, Graph } from '@microtown/playground';
 import { type APIRequestContext, test as base } from '@playwright/test';
-import { fail, GradeError, type Reply, show } from './checks.ts';
+import { fail, GradeError, NoAnswerError, type Reply, show } from './checks.ts';
 import { type Control, controlClient, type Targets } from './control.ts';
 import { loadExercise } from './exercise.ts';
 
@@ -50,7 +50,7 @@ function api(name: string, request: APIRequestContext, town: Control): Api {
         const text = await response.text();
         const took = performance.now() - started;
         if (took > ANSWER_MS) {
-          fail(
+          throw new NoAnswerError(
             `${name} answered ${label} after ${(took / 1000).toFixed(1)} s; each answer has ${ANSWER_MS / 1000} s`,
           );
         }
@@ -64,7 +64,7 @@ function api(name: string, request: APIRequestContext, town: Control): Api {
       } catch (error) {
         if (error instanceof GradeError) throw error;
         const crashed = await town.crash(name);
-        return fail(
+        throw new NoAnswerError(
           `${name} did not answer ${label}: ${reason(error as Error, target.url)}${crashed ? `; ${crashed}` : ''} (to repeat it: ${curl})`,
         );
       }
