@@ -10,7 +10,7 @@ const ROOT = join(import.meta.dirname, '..');
 
 /** Polls `url` until it answers 2xx; fails with the process's own reason if one of them exits first. */
 async function waitFor(url: string, label: string, processes: Tracked[], timeoutMs = 20_000): Promise<void> {
-  const dead = () => processes.find((p) => p.child.exitCode !== null);
+  const dead = () => processes.find((p) => p.process.exitCode !== null);
   if (await untilHealthy(url, Date.now() + timeoutMs, () => dead() !== undefined, 50)) return;
   const exited = dead();
   if (exited) throw new BenchError(`${label}: a process exited before answering: ${exited.reason()}`);
@@ -43,7 +43,6 @@ export async function startTown(
       },
     }),
   );
-  for (const p of processes) p.child.stdout?.resume();
   try {
     for (const s of services) await waitFor(`${urls.get(s.name)}/health`, `${s.name} service`, processes);
   } catch (error) {

@@ -37,7 +37,7 @@ const isTest = (path: string) =>
 
 /** The arrows of the page's Mermaid diagram: `a --> b`. */
 function arrows(): Set<string> {
-  const block = /```mermaid\n([^]*?)```/.exec(page)?.[1] ?? '';
+  const block = /```mermaid\n(.*?)```/s.exec(page)?.[1] ?? '';
   const found = new Set<string>();
   for (const [, from, to] of block.matchAll(/^\s*(\w+)(?:\[[^\]]*\])?\s*-->\s*(\w+)/gm))
     found.add(`${from} --> ${to}`);

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { endGroup } from '@microtown/kit/testing';
 import { PLAYGROUND_PORT, readServices } from '@microtown/kit/town';
 import { freeOffset, portsFreed } from '../ports.js';
-import { endGroup } from '../process-group.js';
 import { spawnTracked } from '../spawn.js';
 import { BenchError, type Measurement, type Suite } from '../types.js';
 
@@ -25,17 +25,17 @@ interface Start {
 async function startOnce(env: Record<string, string | undefined>, urls: string[]): Promise<Start> {
   const started = performance.now();
   const town = spawnTracked('npm', ['start'], { env });
-  const pgid = town.child.pid as number;
+  const pgid = town.process.pid as number;
   let output = '';
   let built = false;
-  town.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+  town.process.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     output = (output + chunk).slice(-4000);
     built ||= output.includes(BUILDING);
   });
   let cancelled = false;
   const firstAnswer = async (url: string) => {
     while (!cancelled && performance.now() - started < TIMEOUT_MS) {
-      if (town.child.exitCode !== null || town.child.signalCode !== null) {
+      if (town.process.exitCode !== null || town.process.signalCode !== null) {
         const last = output.trim().split('\n').at(-1) ?? '';
         throw new BenchError(`npm start exited before ${url} answered: ${town.reason()} ${last}`.trim());
       }

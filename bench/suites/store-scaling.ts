@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openStore } from '@microtown/kit';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import { openStore } from '../../kit/src/store.js';
 import type { Context, Measurement, Suite } from '../types.js';
 
 const SIZES = [1_000, 10_000, 100_000, 1_000_000];

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { type Child, freePort, spawnChild } from '@microtown/kit/testing';
+import { type Child, freePort, lastLines, spawnChild } from '@microtown/kit/testing';
 import { readServices, serviceUrlVariable } from '@microtown/kit/town';
 import { GradeError } from './checks.ts';
 import type { Targets } from './control.ts';
@@ -231,26 +231,3 @@ const listening = (port: number) =>
   });
 
 const isRunning = (child: Child) => child.process.exitCode === null && child.process.signalCode === null;
-
-/** The last lines of a program's output, cut short: what it said before it crashed or gave up. */
-export function lastLines(output: string, count = 3): string {
-  const lines = output
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .filter((line) => line.trim());
-  const why = lastLine(output);
-  const tail = lines.slice(-count).map((line) => line.trim());
-  const shown = tail.includes(why) ? tail : [why, '...', ...tail];
-  return shown.map((line) => (line.length > 300 ? `${line.slice(0, 299)}…` : line)).join(' | ');
-}
-
-/** The line of a crashed program's output that says why: an error message, else its last line. */
-export function lastLine(output: string): string {
-  const lines = output
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  return (
-    lines.findLast((line) => /error/i.test(line) && !/^\s*at /.test(line)) ?? lines.at(-1) ?? 'no output'
-  );
-}

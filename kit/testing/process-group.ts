@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { BenchError } from './types.js';
 
 /**
  * The live processes of a process group. On Linux, from /proc, leaving out zombies: an orphan whose parent is
@@ -56,5 +55,5 @@ export async function endGroup(pgid: number, graceMs = 5000): Promise<'SIGTERM' 
   if (await emptied(pgid, graceMs)) return 'SIGTERM';
   signal(pgid, 'SIGKILL');
   if (await emptied(pgid, 2000)) return 'SIGKILL';
-  throw new BenchError(`processes ${groupMembers(pgid).join(', ')} of group ${pgid} outlived SIGKILL`);
+  throw new Error(`processes ${groupMembers(pgid).join(', ')} of group ${pgid} outlived SIGKILL`);
 }
