@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@microtown/kit/testing';
-import { readServices, serviceUrlVariable } from '@microtown/kit/town';
+import { planTown } from '@microtown/kit/town';
 import { untilHealthy } from '../scripts/health.js';
 import { type Server, spawnTracked, type Tracked } from './spawn.js';
 import { BenchError } from './types.js';
@@ -23,25 +23,14 @@ const stopAll = (processes: Tracked[]) => Promise.all(processes.map((p) => p.sto
  * The town's services, each its own process on a free port with a data file in `dir`, wired to each other
  * directly (no playground in between). Returns the named service as the bench's server; `stop` stops them all.
  */
-export async function startTown(
+export async function startBenchTown(
   dir: string,
   target: string,
 ): Promise<Server & { urls: Map<string, string> }> {
-  const services = await readServices(ROOT);
-  const urls = new Map<string, string>();
-  for (const s of services) urls.set(s.name, `http://127.0.0.1:${await freePort()}`);
-  const peers = Object.fromEntries(
-    services.map((s) => [serviceUrlVariable(s.name), urls.get(s.name) as string]),
-  );
-  const processes = services.map((s) =>
-    spawnTracked(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: s.dir,
-      env: {
-        ...peers,
-        PORT: new URL(urls.get(s.name) as string).port,
-        DATA_FILE: join(dir, `${s.name}.json`),
-      },
-    }),
+  const { services } = await planTown(ROOT, { port: () => freePort(), dataDir: dir });
+  const urls = new Map(services.map((s) => [s.name, s.url]));
+  const processes = services.map(({ command: [command = process.execPath, ...args], cwd, env }) =>
+    spawnTracked(command, args, { cwd, env }),
   );
   try {
     for (const s of services) await waitFor(`${urls.get(s.name)}/health`, `${s.name} service`, processes);

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compare, type TargetSpec } from '../measure.js';
 import type { Server } from '../spawn.js';
-import { startChapterFastAPI, startTown } from '../town.js';
+import { startBenchTown, startChapterFastAPI } from '../town.js';
 import { BenchError, type Context, type Row, type Suite } from '../types.js';
 
 const PEER_DIR = join(import.meta.dirname, '..', '..', 'peers', 'chapter-fastapi');
@@ -26,7 +26,7 @@ const PATH = '/order?user_id=u1&item_id=item1';
 async function startOurTown(ctx: Context, run: number): Promise<Server> {
   const dir = join(ctx.tmp, `town-${run}`);
   await mkdir(dir, { recursive: true });
-  const server = await startTown(dir, 'orders');
+  const server = await startBenchTown(dir, 'orders');
   const restocked = await fetch(`${server.urls.get('inventory')}/items/item1`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { type Child, freePort, lastLines, spawnChild } from '@microtown/kit/testing';
-import { readServices, serviceUrlVariable } from '@microtown/kit/town';
+import { readServices, serviceCommand, serviceUrlVariable } from '@microtown/kit/town';
 import { GradeError } from './checks.ts';
 import type { Targets } from './control.ts';
 import { type Exercise, REPO } from './exercise.ts';
@@ -186,7 +186,7 @@ async function townCommands() {
     const service = services.find((s) => s.name === name);
     if (!service)
       throw new GradeError(`the town has no service "${name}" (services/${name}-service/service.json)`);
-    return { command: [process.execPath, '--import', 'tsx', 'src/server.ts'], cwd: service.dir, env: {} };
+    return { ...serviceCommand(service), env: {} };
   };
 }
 

@@ -57,7 +57,7 @@ async function health(url: string): Promise<number> {
   }
 }
 
-async function startTown(block?: string) {
+async function startWithNpm(block?: string) {
   const services = await readServices(ROOT);
   const offset = await freeOffset([...services.map((s) => s.port), PLAYGROUND_PORT]);
   const dataDir = await makeTempDir('start');
@@ -80,7 +80,7 @@ async function startTown(block?: string) {
 
 describe('npm start', () => {
   it('starts every service of services/, then prints one table of URLs', async () => {
-    const { child, urls, services } = await startTown();
+    const { child, urls, services } = await startWithNpm();
     for (const [name, url] of urls) {
       expect(await health(url), name).toBe(200);
       expect(child.output()).toMatch(
@@ -94,7 +94,7 @@ describe('npm start', () => {
   });
 
   it('starts the playground, through which the services call each other', async () => {
-    const { child, urls, playground } = await startTown();
+    const { child, urls, playground } = await startWithNpm();
     expect(await health(playground)).toBe(200);
     expect(child.output()).toMatch(new RegExp(`playground\\s+up\\s+${playground.replaceAll('.', '\\.')}\\s`));
     expect(child.output()).toContain(`Open ${playground} to watch it and call it.`);
@@ -120,7 +120,7 @@ describe('npm start', () => {
   });
 
   it('keeps the others running when one service crashes', async () => {
-    const { child, urls, dataDir } = await startTown();
+    const { child, urls, dataDir } = await startWithNpm();
     const user = (await townProcesses(dataDir)).filter((p) => p.service === 'user');
     expect(user.length).toBeGreaterThan(0);
     for (const { pid } of user) process.kill(pid, 'SIGKILL');
@@ -132,7 +132,7 @@ describe('npm start', () => {
   });
 
   it('stops everything on Ctrl-C, leaving no process behind', async () => {
-    const { child, urls, dataDir, playground } = await startTown();
+    const { child, urls, dataDir, playground } = await startWithNpm();
     const started = (await townProcesses(dataDir)).map((p) => p.service);
     expect(new Set(started)).toEqual(new Set(['user', 'inventory', 'orders', 'notification', 'playground']));
     // Ctrl-C in a terminal signals the whole foreground process group.
@@ -144,7 +144,7 @@ describe('npm start', () => {
   });
 
   it('reports a port in use by the service name, in one line, and starts the rest', async () => {
-    const { child, urls } = await startTown('inventory');
+    const { child, urls } = await startWithNpm('inventory');
     const port = new URL(urls.get('inventory') as string).port;
     await child.waitFor(/Not answering \/health: inventory/, 30_000);
     expect(child.output()).toMatch(

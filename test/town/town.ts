@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Child, freePort, spawnChild } from '@microtown/kit/testing';
-import { readServices, type ServiceFolder, serviceUrlVariable } from '@microtown/kit/town';
+import { type PlannedService, planTown } from '@microtown/kit/town';
 import { untilHealthy } from '../../scripts/health.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -36,29 +36,22 @@ export async function waitForHealth(url: string, child: Child, timeoutMs = 15_00
 
 /** Starts the named services (all of the town by default). Extra env applies to every service. */
 export async function startTown(options: { only?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Town> {
-  const all = await readServices(ROOT);
-  const chosen = options.only ? all.filter((s) => options.only?.includes(s.name)) : all;
   const dir = await mkdtemp(join(tmpdir(), 'microtown-town-'));
-  const ports = new Map<string, number>();
-  for (const s of all) ports.set(s.name, await freePort());
-  const peers: NodeJS.ProcessEnv = {};
-  for (const s of all) peers[serviceUrlVariable(s.name)] = `http://127.0.0.1:${ports.get(s.name)}`;
+  const extra = Object.fromEntries(
+    Object.entries(options.env ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const plan = await planTown(ROOT, {
+    only: options.only,
+    port: () => freePort(),
+    dataDir: dir,
+    env: { LOG_LEVEL: 'warn', ...extra },
+  });
 
   const services = new Map<string, RunningService>();
-  const launch = (s: ServiceFolder, dataFile: string) => {
-    const port = ports.get(s.name) as number;
-    const child = spawnChild(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: s.dir,
-      env: {
-        ...peers,
-        ...options.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_FILE: dataFile,
-        LOG_LEVEL: 'warn',
-      },
-    });
-    const running = { name: s.name, url: `http://127.0.0.1:${port}`, port, dataFile, child };
+  const launch = (s: PlannedService, dataFile: string) => {
+    const [command = process.execPath, ...args] = s.command;
+    const child = spawnChild(command, args, { cwd: s.cwd, env: { ...s.env, DATA_FILE: dataFile } });
+    const running = { name: s.name, url: s.url, port: s.port, dataFile, child };
     services.set(s.name, running);
     return running;
   };
@@ -75,7 +68,7 @@ export async function startTown(options: { only?: string[]; env?: NodeJS.Process
       await services.get(name)?.child.stop(signal);
     },
     async start(name) {
-      const folder = chosen.find((s) => s.name === name);
+      const folder = plan.services.find((s) => s.name === name);
       const previous = services.get(name);
       if (!folder || !previous) throw new Error(`no service ${name} in this town`);
       const running = launch(folder, previous.dataFile);
@@ -88,7 +81,7 @@ export async function startTown(options: { only?: string[]; env?: NodeJS.Process
   };
 
   try {
-    const started = chosen.map((s) => launch(s, join(dir, `${s.name}.json`)));
+    const started = plan.services.map((s) => launch(s, s.env.DATA_FILE as string));
     await Promise.all(started.map((s) => waitForHealth(s.url, s.child)));
   } catch (error) {
     await town.close();

@@ -11,4 +11,12 @@ export {
 } from './manifest.js';
 export { UserMistake } from './mistake.js';
 export { isServiceName, plural, SERVICE_NAME, serviceFolder, serviceUrlVariable } from './names.js';
+export {
+  type Launch,
+  type PlannedService,
+  type PlanOptions,
+  planTown,
+  serviceCommand,
+  type TownPlan,
+} from './plan.js';
 export { HOST, PLAYGROUND_PORT } from './ports.js';
