@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openStore } from '@microtown/kit';
 import { freePort, spawnChild } from '@microtown/kit/testing';
 import { readServices } from '@microtown/kit/town';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -62,10 +63,18 @@ describe('each service owns its data', () => {
     await Promise.all(workers);
     expect(acknowledged.length).toBeGreaterThan(20);
 
-    const data = JSON.parse(await readFile(town.services.get('inventory')?.dataFile as string, 'utf8'));
-    const held = new Set(data.reservations.map((r: { order_id: string }) => r.order_id));
+    // What the next start reads: the data file, whole JSON, and the journal beside it replayed.
+    const file = town.services.get('inventory')?.dataFile as string;
+    JSON.parse(await readFile(file, 'utf8'));
+    const store = await openStore(file, { items: [], reservations: [] } as {
+      items: { id: string; stock: number }[];
+      reservations: { order_id: string }[];
+    });
+    const { items, reservations } = store.data;
+    const held = new Set(reservations.map((r) => r.order_id));
+    const stock = items.find((i) => i.id === item.json.id)?.stock ?? 0;
+    await store.close();
     for (const id of acknowledged) expect(held.has(id), id).toBe(true);
-    const stock = data.items.find((i: { id: string }) => i.id === item.json.id).stock;
     expect(stock + held.size).toBe(100_000);
 
     await town.start('inventory');
