@@ -65,7 +65,9 @@ export function createProxy({ registry, recorder, switches, timeoutMs = 10_000 }
         // Set with the request's own headers: a request queued for a pooled socket has sent them by the time
         // `proxyReq` fires, and a setHeader there throws.
         headers: { via: VIA },
-        // The default plugins answer errors in plain text; these two keep the crash guard and the `on` handlers.
+        // Of the default plugins, errorResponsePlugin would answer a failed call in plain text (the `error` handler
+        // below answers FastAPI's 503) and loggerPlugin would print every call (the recorder keeps them); the two
+        // kept guard against crashes on socket errors and a restarting target, and wire the `on` handlers.
         ejectPlugins: true,
         plugins: [debugProxyErrorsPlugin, proxyEventsPlugin],
         on: {

@@ -21,6 +21,7 @@ const service = (name: string, port: number, over: Partial<ServiceState> = {}): 
   switch: { mode: 'normal' },
   records: {},
   calls: [],
+  checked_at: '2026-12-01T10:00:00.000Z',
   ...over,
 });
 

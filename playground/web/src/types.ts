@@ -1,45 +1,23 @@
 /** The playground's HTTP API, as the page reads it (see /docs on the playground). */
 
-export type Switch = { mode: 'normal' } | { mode: 'slow'; delay_ms: number } | { mode: 'down' };
+// The shapes are the server's own zod schemas (what its /openapi.json publishes), imported as types only: nothing
+// of the server reaches the page's bundle, and the page cannot drift from the API.
+import type { z } from '@microtown/kit';
+import type {
+  CallPublic,
+  Edge as EdgeSchema,
+  GraphPublic,
+  ObservedEdge as ObservedEdgeSchema,
+  ServiceStatePublic,
+  SwitchState,
+} from '../../server/schemas.js';
 
-export interface ServiceState {
-  name: string;
-  url: string;
-  port: number;
-  health: 'up' | 'down';
-  switch: Switch;
-  records: Record<string, number | null>;
-  calls: string[];
-}
-
-export interface Edge {
-  from: string;
-  to: string;
-}
-
-export interface ObservedEdge extends Edge {
-  count: number;
-  errors: number;
-  p50_ms: number;
-}
-
-export interface Graph {
-  expected: Edge[];
-  observed: ObservedEdge[];
-}
-
-export interface Call {
-  id: number;
-  time: string;
-  started_ms: number;
-  caller: string | null;
-  callee: string;
-  method: string;
-  path: string;
-  status: number;
-  duration_ms: number;
-  trace_id: string | null;
-}
+export type Switch = z.output<typeof SwitchState>;
+export type ServiceState = z.output<typeof ServiceStatePublic>;
+export type Edge = z.output<typeof EdgeSchema>;
+export type ObservedEdge = z.output<typeof ObservedEdgeSchema>;
+export type Graph = z.output<typeof GraphPublic>;
+export type Call = z.output<typeof CallPublic>;
 
 export interface Order {
   id: string;
