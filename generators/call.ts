@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { editActions } from './edits.ts';
-import { GeneratorError } from './errors.ts';
-import { FIELD_TYPES, field } from './fields.ts';
-import type { Generator } from './generator.ts';
-import { listManifests, type Manifest, requireManifest, serviceFolder, servicePath } from './manifest.ts';
-import { camelCase, checkServiceName, constantCase, pascalCase, plural } from './names.ts';
+import { editActions } from './edits.js';
+import { GeneratorError } from './errors.js';
+import { FIELD_TYPES, field } from './fields.js';
+import type { Generator } from './generator.js';
+import { listManifests, type Manifest, requireManifest, serviceFolder, servicePath } from './manifest.js';
+import { camelCase, checkServiceName, constantCase, pascalCase, plural } from './names.js';
 
 export const call: Generator = {
   name: 'call',

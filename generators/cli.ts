@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { GeneratorError } from './errors.ts';
-import { GENERATORS } from './registry.ts';
-import { report } from './report.ts';
-import { generate, REPO } from './run.ts';
-import { linkWorkspace } from './workspace.ts';
+import { GeneratorError } from './errors.js';
+import { GENERATORS } from './registry.js';
+import { report } from './report.js';
+import { generate, REPO } from './run.js';
+import { linkWorkspace } from './workspace.js';
 
 const USAGE = [
   'usage: npm run generate                                   (plop menu, asks for everything)',

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionType } from 'node-plop';
-import { GeneratorError } from './errors.ts';
+import { GeneratorError } from './errors.js';
 
 /** A line (or block) the generator adds to an existing file, before the anchor comment `// microtown:<anchor>`. */
 export interface Edit {

@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMain } from '../test/support/run-main.ts';
-import { main } from './cli.ts';
-import { generate, REPO } from './run.ts';
+import { runMain } from '../test/support/run-main.js';
+import { main } from './cli.js';
+import { generate, REPO } from './run.js';
 
 const exec = promisify(execFile);
 const bin = (name: string) => join(REPO, 'node_modules', '.bin', name);

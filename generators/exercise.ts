@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { GeneratorError } from './errors.ts';
-import type { Generator } from './generator.ts';
-import { checkName, sentenceCase } from './names.ts';
-import { ask } from './prompts.ts';
+import { GeneratorError } from './errors.js';
+import type { Generator } from './generator.js';
+import { checkName, sentenceCase } from './names.js';
+import { ask } from './prompts.js';
 
 /** template (under templates/exercise/) -> file in the new exercise folder */
 const FILES = [

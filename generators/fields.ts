@@ -1,4 +1,4 @@
-import { GeneratorError } from './errors.ts';
+import { GeneratorError } from './errors.js';
 
 export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'email'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];

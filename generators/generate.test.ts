@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import nodePlop from 'node-plop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMain } from '../test/support/run-main.ts';
-import { snapshot as snapshotFiles } from '../test/support/snapshot.ts';
-import { main } from './cli.ts';
-import { registerGenerators } from './plop.ts';
-import { generate, REPO } from './run.ts';
+import { runMain } from '../test/support/run-main.js';
+import { snapshot as snapshotFiles } from '../test/support/snapshot.js';
+import { main } from './cli.js';
+import { registerGenerators } from './plop.js';
+import { generate, REPO } from './run.js';
 
 const exec = promisify(execFile);
 const bin = (name: string) => join(REPO, 'node_modules', '.bin', name);

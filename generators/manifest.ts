@@ -6,8 +6,8 @@ import {
   servicePath,
   type Manifest as TownManifest,
 } from '@microtown/kit/town';
-import { GeneratorError } from './errors.ts';
-import type { FieldType } from './fields.ts';
+import { GeneratorError } from './errors.js';
+import type { FieldType } from './fields.js';
 
 export { serviceFolder, servicePath };
 

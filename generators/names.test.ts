@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GeneratorError } from './errors.ts';
-import { parseFields } from './fields.ts';
-import { formatJson } from './manifest.ts';
+import { GeneratorError } from './errors.js';
+import { parseFields } from './fields.js';
+import { formatJson } from './manifest.js';
 import {
   camelCase,
   checkPort,
@@ -12,7 +12,7 @@ import {
   plural,
   snakeCase,
   withArticle,
-} from './names.ts';
+} from './names.js';
 
 describe('names', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { SERVICE_NAME as KEBAB, PLAYGROUND_PORT, plural } from '@microtown/kit/town';
-import { GeneratorError } from './errors.ts';
+import { GeneratorError } from './errors.js';
 
 export { plural };
 

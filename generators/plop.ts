@@ -1,8 +1,8 @@
 import type { NodePlopAPI } from 'node-plop';
-import { GENERATORS } from './registry.ts';
-import { report } from './report.ts';
-import { generate, REPO } from './run.ts';
-import { linkWorkspace } from './workspace.ts';
+import { GENERATORS } from './registry.js';
+import { report } from './report.js';
+import { generate, REPO } from './run.js';
+import { linkWorkspace } from './workspace.js';
 
 /** Registers every generator for plop's menu; each one's single action runs the same checked, staged generation. */
 export function registerGenerators(plop: NodePlopAPI, root = REPO): void {

@@ -1,4 +1,4 @@
-import { GeneratorError } from './errors.ts';
+import { GeneratorError } from './errors.js';
 
 /** Turns a checker that throws `GeneratorError` into an inquirer `validate` (true, or the message to show). */
 export const ask =

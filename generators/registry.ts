@@ -1,8 +1,8 @@
-import { call } from './call.ts';
-import { exercise } from './exercise.ts';
-import type { Generator } from './generator.ts';
-import { resource } from './resource.ts';
-import { service } from './service.ts';
+import { call } from './call.js';
+import { exercise } from './exercise.js';
+import type { Generator } from './generator.js';
+import { resource } from './resource.js';
+import { service } from './service.js';
 
 /** The generators, in the order plop's menu shows them. */
 export const GENERATORS: Generator[] = [service, resource, call, exercise];

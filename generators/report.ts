@@ -1,5 +1,5 @@
-import type { GenerateResult } from './run.ts';
-import { addedLines } from './stage.ts';
+import type { GenerateResult } from './run.js';
+import { addedLines } from './stage.js';
 
 /** What a run did, as lines for the terminal: a headline, one line per file, then what to run next. */
 export function report(result: GenerateResult, dryRun: boolean, note?: string): string[] {

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { editActions } from './edits.ts';
-import { GeneratorError } from './errors.ts';
-import { DEFAULT_FIELDS, type FieldType, fieldTypes, parseFields } from './fields.ts';
-import type { Generator } from './generator.ts';
-import { listManifests, requireManifest, serviceFolder, servicePath } from './manifest.ts';
+import { editActions } from './edits.js';
+import { GeneratorError } from './errors.js';
+import { DEFAULT_FIELDS, type FieldType, fieldTypes, parseFields } from './fields.js';
+import type { Generator } from './generator.js';
+import { listManifests, requireManifest, serviceFolder, servicePath } from './manifest.js';
 import {
   camelCase,
   checkResourceName,
@@ -14,8 +14,8 @@ import {
   sentenceCase,
   snakeCase,
   withArticle,
-} from './names.ts';
-import { ask } from './prompts.ts';
+} from './names.js';
+import { ask } from './prompts.js';
 
 export const resource: Generator = {
   name: 'resource',

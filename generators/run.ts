@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import nodePlop, { type CustomActionConfig, type NodePlopAPI } from 'node-plop';
-import { GeneratorError } from './errors.ts';
-import { formatFiles } from './format.ts';
-import type { Answers } from './generator.ts';
-import { formatJson } from './manifest.ts';
-import { findGenerator, GENERATORS } from './registry.ts';
-import { apply, type Change, diff, stageCopy } from './stage.ts';
+import { GeneratorError } from './errors.js';
+import { formatFiles } from './format.js';
+import type { Answers } from './generator.js';
+import { formatJson } from './manifest.js';
+import { findGenerator, GENERATORS } from './registry.js';
+import { apply, type Change, diff, stageCopy } from './stage.js';
 
 /** The repository: templates/ and biome.json live here, whatever project is generated into. */
 export const REPO = resolve(import.meta.dirname, '..');

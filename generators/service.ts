@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { GeneratorError } from './errors.ts';
-import type { Generator } from './generator.ts';
-import { listManifests, readManifest, serviceFolder, servicePath } from './manifest.ts';
-import { checkPort, checkServiceName, pascalCase } from './names.ts';
-import { ask } from './prompts.ts';
+import { GeneratorError } from './errors.js';
+import type { Generator } from './generator.js';
+import { listManifests, readManifest, serviceFolder, servicePath } from './manifest.js';
+import { checkPort, checkServiceName, pascalCase } from './names.js';
+import { ask } from './prompts.js';
 
 /** template (under templates/service/) -> file in the new service folder */
 const FILES: [string, string][] = [

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ComposeError } from './compose/errors.ts';
-import { REPO, renderTown, type Target } from './compose/render.ts';
-import { apply, compare } from './compose/sync.ts';
-import { readTown } from './compose/town.ts';
+import { ComposeError } from './compose/errors.js';
+import { REPO, renderTown, type Target } from './compose/render.js';
+import { apply, compare } from './compose/sync.js';
+import { readTown } from './compose/town.js';
 
 const USAGE = [
   'usage: npm run compose [-- --k8s] [-- --check]',

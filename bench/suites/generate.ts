@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generate, REPO } from '../../generators/run.ts';
+import { generate, REPO } from '../../generators/run.js';
 import type { Measurement, Suite } from '../types.js';
 
 const RUNS = 10;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Child, freePort, spawnChild } from '@microtown/kit/testing';
-import { REPO } from '../../exercises/grader/exercise.ts';
+import { REPO } from '../../exercises/grader/exercise.js';
 import { BenchError, type Measurement, type Suite } from '../types.js';
 
 const run = promisify(execFile);

@@ -99,6 +99,19 @@ describe('openStore', () => {
 });
 
 describe('the journal', () => {
+  it('a small data file holds every acknowledged write at once, also while an idle rewrite is under way', async () => {
+    const file = join(dir, 'small.json');
+    const store = await openStore(file, { notes: [] as { id: number }[] }, { idleMs: 1 });
+    for (let id = 0; id < 150; id++) {
+      // Every few writes, wait for the idle rewrite to start, so that the next write meets it under way.
+      if (id % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      await store.update((data) => data.notes.push({ id }));
+      const onDisk = JSON.parse(await readFile(file, 'utf8'));
+      expect(onDisk.notes.at(-1), `write ${id}`).toEqual({ id });
+    }
+    await store.close();
+  });
+
   it('holds one line per flush with only what changed, and the data file catches up once idle', async () => {
     const store = await openStore<Data>(file, { users: [], lastIds: {} }, { idleMs: 300, currentBelow: 0 });
     await store.update((data) => {

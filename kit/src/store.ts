@@ -213,6 +213,19 @@ async function openLocked<T extends object>(
     await commit.write();
     const refused = failed.get(mine);
     if (refused) throw refused;
+    // A small data file is current at every acknowledgement. The change may have gone out in another flush (an
+    // idle rewrite's) whose rewrite is still under way, or one that began before it: wait for a rewrite that holds it.
+    for (
+      let i = 0;
+      i < 3 && snapshotBytes < currentBelow && !closing && (snapshotting || since.length > 0);
+      i++
+    ) {
+      if (snapshotting) await snapshotting;
+      else {
+        compactWanted = true;
+        await commit.write();
+      }
+    }
   };
 
   const run = <R>(fn: (data: T) => R): R => {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { readServices } from '@microtown/kit/town';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { generate } from '../../generators/run.ts';
-import { REPO } from './render.ts';
-import { compose, exec, manifest, scratchProject, snapshot } from './testing.ts';
+import { generate } from '../../generators/run.js';
+import { REPO } from './render.js';
+import { compose, exec, manifest, scratchProject, snapshot } from './testing.js';
 
 interface ComposeFile {
   services: Record<

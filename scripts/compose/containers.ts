@@ -1,4 +1,4 @@
-import type { Town } from './town.ts';
+import type { Town } from './town.js';
 
 /** One entry of docker-compose.yml's `services`. */
 export interface Container {

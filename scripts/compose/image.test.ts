@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, spawnChild } from '@microtown/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, renderTown } from './render.ts';
-import { type Image, simulateImage } from './simulate-image.ts';
-import { dockerStages, exec } from './testing.ts';
-import { readTown } from './town.ts';
+import { REPO, renderTown } from './render.js';
+import { type Image, simulateImage } from './simulate-image.js';
+import { dockerStages, exec } from './testing.js';
+import { readTown } from './town.js';
 
 // The Dockerfiles `npm run compose` would write for this repository, built without Docker (see simulateImage).
 const town = await readTown(REPO);

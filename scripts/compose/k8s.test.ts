@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readServices } from '@microtown/kit/town';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { compose, manifest, scratchProject, snapshot } from './testing.ts';
+import { compose, manifest, scratchProject, snapshot } from './testing.js';
 
 // Only the fields the checks read; the YAML is parsed, not trusted.
 interface Probe {

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import Handlebars from 'handlebars';
-import { pascalCase } from '../../generators/names.ts';
-import { containers } from './containers.ts';
-import type { Town } from './town.ts';
+import { pascalCase } from '../../generators/names.js';
+import { containers } from './containers.js';
+import type { Town } from './town.js';
 
 /** The repository: its templates/ serve whatever project is composed. */
 export const REPO = resolve(import.meta.dirname, '..', '..');

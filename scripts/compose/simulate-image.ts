@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, symlink } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { dockerStages, exec, type Instruction } from './testing.ts';
+import { dockerStages, exec, type Instruction } from './testing.js';
 
 /** What a simulated build leaves: the image's /town as a folder, and what its last stage declares. */
 export interface Image {

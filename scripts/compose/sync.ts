@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { OutputFile } from './render.ts';
+import type { OutputFile } from './render.js';
 
 export type Status = 'created' | 'updated' | 'unchanged' | 'removed';
 

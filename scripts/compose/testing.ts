@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runMain } from '../../test/support/run-main.ts';
-import { main } from '../compose.ts';
-import { REPO } from './render.ts';
+import { runMain } from '../../test/support/run-main.js';
+import { main } from '../compose.js';
+import { REPO } from './render.js';
 
 export const exec = promisify(execFile);
 
@@ -32,7 +32,7 @@ export async function scratchProject(prefix: string, { playground = true } = {})
 /** `npm run compose -- <argv>` in this process, against `root`: exit code and what it printed. */
 export const compose = (root: string, ...argv: string[]) => runMain(main, root, argv);
 
-export { snapshot } from '../../test/support/snapshot.ts';
+export { snapshot } from '../../test/support/snapshot.js';
 
 export async function manifest(root: string, name: string, change: Record<string, unknown>): Promise<void> {
   const file = join(root, 'services', `${name}-service`, 'service.json');

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PLAYGROUND_PORT, readServices, serviceUrlVariable } from '@microtown/kit/town';
-import { ComposeError } from './errors.ts';
+import { ComposeError } from './errors.js';
 
 /** A service this one calls: the setting that holds its address, and where it answers inside the town. */
 export interface Peer {
