@@ -11,7 +11,7 @@ import {
   test,
   unique,
   unknownIdLike,
-} from '../grader/grading.ts';
+} from '../grader/grading.js';
 
 const user = () => ({ name: 'Ada Lovelace', email: `${unique('ada')}@example.com` });
 const item = () => ({ name: unique('lamp'), stock: 7 });

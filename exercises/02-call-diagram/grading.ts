@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { type Diagram, edgeText, parseDiagram } from '../grader/diagram.ts';
-import { eventually, fail, implementationDir, type Recording, task, test } from '../grader/grading.ts';
-import { TOWN, verdicts } from './verdicts.ts';
+import { type Diagram, edgeText, parseDiagram } from '../grader/diagram.js';
+import { eventually, fail, implementationDir, type Recording, task, test } from '../grader/grading.js';
+import { TOWN, verdicts } from './verdicts.js';
 
 const FILES = ['diagram.md', 'diagram.mmd', 'diagram.txt'];
 

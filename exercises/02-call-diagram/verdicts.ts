@@ -1,4 +1,4 @@
-import { type Diagram, describeReads, type Edge, edgeText } from '../grader/diagram.ts';
+import { type Diagram, describeReads, type Edge, edgeText } from '../grader/diagram.js';
 
 export const TOWN = ['user', 'inventory', 'orders', 'notification'];
 

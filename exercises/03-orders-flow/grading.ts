@@ -12,7 +12,7 @@ import {
   test,
   unique,
   unknownIdLike,
-} from '../grader/grading.ts';
+} from '../grader/grading.js';
 
 // Your orders service runs against the grader's user, inventory and notification, reached through the playground,
 // which records every call orders makes. The grader reads the town's state directly, not through the playground.

@@ -9,7 +9,7 @@ import {
   task,
   test,
   unique,
-} from '../grader/grading.ts';
+} from '../grader/grading.js';
 
 // Your orders service runs against the grader's user, inventory and notification (through the playground); the
 // grader stops one of them, places orders, and starts it again.

@@ -12,7 +12,7 @@ import {
   task,
   test,
   unique,
-} from '../grader/grading.ts';
+} from '../grader/grading.js';
 
 // The grader starts your user, inventory and orders, each with its own DATA_FILE, restarts them, and reads the files.
 type Services = (name: string) => Api;

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { EXERCISES, listExercises, REPO } from '../grader/exercise.ts';
-import { ImplementationFile } from '../grader/implementation.ts';
-import { writeKit } from './kit.ts';
+import { EXERCISES, listExercises, REPO } from '../grader/exercise.js';
+import { ImplementationFile } from '../grader/implementation.js';
+import { writeKit } from './kit.js';
 
 const exec = promisify(execFile);
 /** A learner's correct user and inventory, written from exercise 01's README in plain node:http TypeScript. */

@@ -9,10 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { GradeError } from '../grader/checks.ts';
-import { type Exercise, findExercise, REPO } from '../grader/exercise.ts';
-import { type Command, loadImplementation } from '../grader/implementation.ts';
-import { HINT_LEVELS, type HintLevel } from '../grader/score.ts';
+import { GradeError } from '../grader/checks.js';
+import { type Exercise, findExercise, REPO } from '../grader/exercise.js';
+import { type Command, loadImplementation } from '../grader/implementation.js';
+import { HINT_LEVELS, type HintLevel } from '../grader/score.js';
 
 export const USAGE = `usage: npm run classroom -- <exercise> <folder> [--hints full|brief|none] [--grader <owner/repo>]
                              [--ref <ref>] [--gradescope <folder>]

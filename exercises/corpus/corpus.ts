@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { EXERCISES, listExercises } from '../grader/exercise.ts';
-import { lostTasks, runGrade } from '../grader/testing.ts';
+import { EXERCISES, listExercises } from '../grader/exercise.js';
+import { lostTasks, runGrade } from '../grader/testing.js';
 
 export const CORPUS = join(EXERCISES, 'corpus');
 

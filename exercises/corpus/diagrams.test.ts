@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readServices } from '@microtown/kit/town';
 import { describe, expect, it } from 'vitest';
-import { TOWN, verdicts } from '../02-call-diagram/verdicts.ts';
-import { edgeText, parseDiagram } from '../grader/diagram.ts';
-import { REPO } from '../grader/exercise.ts';
-import { compare, listCases } from './corpus.ts';
+import { TOWN, verdicts } from '../02-call-diagram/verdicts.js';
+import { edgeText, parseDiagram } from '../grader/diagram.js';
+import { REPO } from '../grader/exercise.js';
+import { compare, listCases } from './corpus.js';
 
 const FILES = ['diagram.md', 'diagram.mmd', 'diagram.txt'];
 

@@ -1,8 +1,8 @@
 // `npm run grade:corpus [-- <exercise> ...] [--case <words>] [--jobs <n>]`: grades every learner-style submission of
 // the corpus with `npm run grade`, as real processes, and compares each grade with the one its expected.json gives.
 import { parseArgs } from 'node:util';
-import { inTurn } from '../grader/testing.ts';
-import { type Case, compare, gradeCase, listCases } from './corpus.ts';
+import { inTurn } from '../grader/testing.js';
+import { type Case, compare, gradeCase, listCases } from './corpus.js';
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

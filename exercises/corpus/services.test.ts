@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inTurn } from '../grader/testing.ts';
-import { type Case, compare, gradeCase, listCases, type Outcome } from './corpus.ts';
+import { inTurn } from '../grader/testing.js';
+import { type Case, compare, gradeCase, listCases, type Outcome } from './corpus.js';
 
 /**
  * A part of the service corpus, graded by `npm run grade` as real processes: correct work in each stack and the

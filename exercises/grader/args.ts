@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { GradeError } from './checks.ts';
-import type { Exercise } from './exercise.ts';
-import { HINT_LEVELS, type HintLevel } from './score.ts';
+import { GradeError } from './checks.js';
+import type { Exercise } from './exercise.js';
+import { HINT_LEVELS, type HintLevel } from './score.js';
 
 export const USAGE = `usage: npm run grade -- <exercise> [--url <service>=<baseURL> ...] [--impl <folder>] [--out <dir>]
                          [--hints full|brief|none]

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { type Child, freePort, spawnChild } from '@microtown/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXERCISES, REPO } from './exercise.ts';
-import { answers, lostTasks, runGrade } from './testing.ts';
+import { EXERCISES, REPO } from './exercise.js';
+import { answers, lostTasks, runGrade } from './testing.js';
 
 // The chapter's own four FastAPI services (peers/chapter-fastapi, verbatim), graded like any learner's.
 // They need Python with FastAPI: Debian's python3-fastapi python3-uvicorn python3-requests, or PYTHON=<interpreter>.

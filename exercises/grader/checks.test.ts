@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everyCase, fail, GradeError, NoAnswerError } from './checks.ts';
+import { everyCase, fail, GradeError, NoAnswerError } from './checks.js';
 
 describe('everyCase', () => {
   it('runs every case; the hint is the first failure, with the count and names of the others', async () => {

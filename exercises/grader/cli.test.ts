@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '@microtown/kit/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from './exercise.ts';
-import { answers, lostTasks, runGrade } from './testing.ts';
+import { REPO } from './exercise.js';
+import { answers, lostTasks, runGrade } from './testing.js';
 
 let dir: string;
 /** An implementation folder of the test's own, with this implementation.json. */

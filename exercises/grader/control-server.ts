@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Supervisor } from './supervisor.ts';
+import type { Supervisor } from './supervisor.js';
 
 /**
  * A small HTTP API on 127.0.0.1 through which grading specs (in Playwright's worker processes) stop and start the

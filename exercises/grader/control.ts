@@ -1,4 +1,4 @@
-import { GradeError } from './checks.ts';
+import { GradeError } from './checks.js';
 
 /** What a spec uses: stop a service (to see what the others do), start it again (to see what it kept). */
 export interface Control {

@@ -1,4 +1,4 @@
-import type { Segment } from './diagram-line.ts';
+import type { Segment } from './diagram-line.js';
 
 export interface VerticalEdge {
   from: Segment;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeReads, edgeText, parseDiagram, serviceName } from './diagram.ts';
+import { describeReads, edgeText, parseDiagram, serviceName } from './diagram.js';
 
 const TOWN = ['user', 'inventory', 'orders', 'notification'];
 const edges = (text: string) =>

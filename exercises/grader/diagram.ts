@@ -1,5 +1,5 @@
-import { readLine, type Segment, SHAPE_CLOSE, SHAPE_OPEN, splitTopLevel } from './diagram-line.ts';
-import { readVertical } from './diagram-vertical.ts';
+import { readLine, type Segment, SHAPE_CLOSE, SHAPE_OPEN, splitTopLevel } from './diagram-line.js';
+import { readVertical } from './diagram-vertical.js';
 
 /** A call from one node to another, as a diagram draws it, with the line it was read from. */
 export interface Edge {

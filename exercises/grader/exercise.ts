@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { SERVICE_NAME } from '@microtown/kit/town';
 import { z } from 'zod';
-import { GradeError } from './checks.ts';
+import { GradeError } from './checks.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const EXERCISES = join(REPO, 'exercises');

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from './exercise.ts';
-import { answers, type Graded, inTurn, lostTasks, runGrade } from './testing.ts';
+import { REPO } from './exercise.js';
+import { answers, type Graded, inTurn, lostTasks, runGrade } from './testing.js';
 
 const xmlText = (text: string) =>
   text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c);

@@ -1,12 +1,12 @@
 import type { Call, Graph } from '@microtown/playground';
 import { type APIRequestContext, test as base } from '@playwright/test';
-import { fail, GradeError, NoAnswerError, type Reply, show } from './checks.ts';
-import { type Control, controlClient, type Targets } from './control.ts';
-import { loadExercise } from './exercise.ts';
+import { fail, GradeError, NoAnswerError, type Reply, show } from './checks.js';
+import { type Control, controlClient, type Targets } from './control.js';
+import { loadExercise } from './exercise.js';
 
 export { expect } from '@playwright/test';
-export * from './checks.ts';
-export type { Control } from './control.ts';
+export * from './checks.js';
+export type { Control } from './control.js';
 
 /** What `npm run grade` hands the specs: the exercise, the implementation graded, the services and their URLs. */
 const exercise = loadExercise(process.env.GRADE_EXERCISE ?? fail('run the grading specs with npm run grade'));

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { GradeError } from './checks.ts';
-import { type Exercise, REPO, readJson, ServiceName } from './exercise.ts';
+import { GradeError } from './checks.js';
+import { type Exercise, REPO, readJson, ServiceName } from './exercise.js';
 
 /** How to start one service: a command (no shell), from a folder, with extra environment. */
 export const Command = z.object({

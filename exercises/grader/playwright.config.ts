@@ -2,8 +2,8 @@
 // exercises' `grading.ts` files, which neither the root Playwright config nor vitest collects.
 import { join, resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, findChromium } from '../../playground/e2e/find-chromium.ts';
-import { loadExercise } from './exercise.ts';
+import { CHROMIUM_ARGS, findChromium } from '../../playground/e2e/find-chromium.js';
+import { loadExercise } from './exercise.js';
 
 const dir = process.env.GRADE_EXERCISE;
 if (!dir) throw new Error('grader: run it with npm run grade -- <exercise>, which sets GRADE_EXERCISE');

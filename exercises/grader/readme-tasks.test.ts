@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { EXERCISES, listExercises, loadExercise } from './exercise.ts';
+import { EXERCISES, listExercises, loadExercise } from './exercise.js';
 
 const PLAYWRIGHT = createRequire(import.meta.url).resolve('@playwright/test/cli');
 const CONFIG = join(import.meta.dirname, 'playwright.config.ts');

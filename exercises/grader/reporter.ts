@@ -7,10 +7,10 @@ import type {
   TestResult,
   TestStep,
 } from '@playwright/test/reporter';
-import { loadExercise } from './exercise.ts';
-import { writeReports } from './reports.ts';
-import { HINT_LEVELS, type HintLevel, type TestOutcome } from './score.ts';
-import { sourceOfCall } from './test-code.ts';
+import { loadExercise } from './exercise.js';
+import { writeReports } from './reports.js';
+import { HINT_LEVELS, type HintLevel, type TestOutcome } from './score.js';
+import { sourceOfCall } from './test-code.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are control characters
 const ANSI = /\u001b\[[0-9;]*m/g;

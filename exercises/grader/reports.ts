@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExerciseConfig } from './exercise.ts';
+import type { ExerciseConfig } from './exercise.js';
 import {
   atLevel,
   exercismResults,
@@ -10,7 +10,7 @@ import {
   scoreTasks,
   type TaskScore,
   type TestOutcome,
-} from './score.ts';
+} from './score.js';
 
 export interface ReportOptions {
   /** Nothing could be graded: the implementation did not start, the spec did not load. */

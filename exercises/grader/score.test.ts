@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { junitReport } from './reports.ts';
+import { junitReport } from './reports.js';
 import {
   atLevel,
   exercismResults,
@@ -8,7 +8,7 @@ import {
   reveal,
   scoreTasks,
   type TestOutcome,
-} from './score.ts';
+} from './score.js';
 
 const tasks = [
   { title: 'create', points: 2 },

@@ -1,4 +1,4 @@
-import type { ExerciseConfig } from './exercise.ts';
+import type { ExerciseConfig } from './exercise.js';
 
 /** One test of a grading spec, as Exercism's test runner interface (v3) records it. */
 export interface TestOutcome {

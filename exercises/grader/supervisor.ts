@@ -2,10 +2,10 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { type Child, freePort, lastLines, spawnChild } from '@microtown/kit/testing';
 import { readServices, serviceCommand, serviceUrlVariable } from '@microtown/kit/town';
-import { GradeError } from './checks.ts';
-import type { Targets } from './control.ts';
-import { type Exercise, REPO } from './exercise.ts';
-import type { Command, Implementation } from './implementation.ts';
+import { GradeError } from './checks.js';
+import type { Targets } from './control.js';
+import { type Exercise, REPO } from './exercise.js';
+import type { Command, Implementation } from './implementation.js';
 
 /** A service under grading: where it answers, and where it came from. */
 export interface Target {

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPO } from './exercise.ts';
-import type { Results } from './score.ts';
+import { REPO } from './exercise.js';
+import type { Results } from './score.js';
 
 export interface Graded {
   code: number;

@@ -2,8 +2,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '@microtown/kit';
 import { buildPage, readTown, startPlayground } from '@microtown/playground';
-import { REPO } from './exercise.ts';
-import type { Target } from './supervisor.ts';
+import { REPO } from './exercise.js';
+import type { Target } from './supervisor.js';
 
 /**
  * The playground in front of the services under grading, so that every call between them is recorded: each service
