@@ -129,4 +129,9 @@ describe('docs/architecture.md: who imports whom', () => {
     });
     expect(wrong.map((i) => `${i.file}:${i.line} imports ${i.spec}`)).toEqual([]);
   });
+
+  it('every relative import names its module with .js, as Node and TypeScript resolve it', () => {
+    const other = all.filter((i) => i.spec.startsWith('.') && /\.(ts|tsx|mts)$/.test(i.spec));
+    expect(other.map((i) => `${i.file}:${i.line} imports ${i.spec}`)).toEqual([]);
+  });
 });
