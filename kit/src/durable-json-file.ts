@@ -60,22 +60,8 @@ export class DurableJSONFile<T extends object> implements Adapter<T> {
   }
 
   /** Replaces the file with `text`: on disk when this resolves, whole or not at all at any moment of a crash. */
-  async writeText(text: string): Promise<void> {
-    const temp = join(dirname(this.file), `${this.#tempPrefix}${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      const handle = await open(temp, 'wx');
-      try {
-        await handle.writeFile(text);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.file);
-    } catch (error) {
-      await rm(temp, { force: true }).catch(() => {});
-      throw error;
-    }
-    await syncDir(dirname(this.file));
+  writeText(text: string): Promise<void> {
+    return replaceDurably(this.file, text, `${this.#tempPrefix}${randomBytes(6).toString('hex')}.tmp`);
   }
 
   /** Temp files a crash left behind; only ones with our own naming pattern are touched. */
@@ -97,4 +83,26 @@ export async function syncDir(dir: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Replaces `file` with `text` through a temp file `tempName` beside it (fsync, rename, fsync of the folder): on
+ * disk when this resolves, whole or not at all at any moment of a crash. A failed write removes its temp file.
+ */
+export async function replaceDurably(file: string, text: string, tempName: string): Promise<void> {
+  const temp = join(dirname(file), tempName);
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => {});
+    throw error;
+  }
+  await syncDir(dirname(file));
 }

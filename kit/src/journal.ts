@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type FileHandle, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { StoreError, syncDir } from './durable-json-file.js';
+import { type FileHandle, open, readFile, rm } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { replaceDurably, StoreError, syncDir } from './durable-json-file.js';
 import type { Op } from './journal-ops.js';
 
 /** A line saying: everything above me is in the data file whose bytes have this SHA-256. */
@@ -91,7 +91,7 @@ export class Journal {
 
   /** Creates `file` holding `text` (replacing any), durably. */
   static async create(file: string, text: string): Promise<Journal> {
-    await writeDurably(file, text);
+    await replaceDurably(file, text, `${basename(file)}.tmp`);
     return Journal.open(file, Buffer.byteLength(text));
   }
 
@@ -125,7 +125,7 @@ export class Journal {
 
   /** Replaces the whole journal with `text` (temp file, fsync, rename), then appends go there. */
   async rewrite(text: string): Promise<void> {
-    await writeDurably(this.file, text);
+    await replaceDurably(this.file, text, `${basename(this.file)}.tmp`);
     const handle = await open(this.file, 'a');
     await this.handle.close().catch(() => {});
     this.handle = handle;
@@ -143,17 +143,4 @@ export class Journal {
     await rm(this.file, { force: true });
     await syncDir(dirname(this.file));
   }
-}
-
-async function writeDurably(file: string, text: string): Promise<void> {
-  const temp = `${file}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, file);
-  await syncDir(dirname(file));
 }
