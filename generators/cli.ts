@@ -73,7 +73,11 @@ export async function main(argv: string[], io: Io = console_): Promise<number> {
     io.err(`error: unknown generator "${name}"; use one of ${GENERATORS.map((g) => g.name).join(', ')}`);
     return 2;
   }
-  const dryRun = flags['dry-run'] === true;
+  // `npm run generate service x 4107 --dry-run`, without `--`, gives the flag to npm, which leaves only this behind.
+  const npmTookDryRun = process.env.npm_config_dry_run === 'true' && flags['dry-run'] !== true;
+  if (npmTookDryRun)
+    io.out('npm read --dry-run as its own option (put -- before the arguments); this is a dry run');
+  const dryRun = flags['dry-run'] === true || npmTookDryRun;
   try {
     const result = await generate(name, args, {
       root: io.root,

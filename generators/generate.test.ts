@@ -325,6 +325,22 @@ describe('--dry-run', () => {
     expect(await snapshot()).toEqual(before);
     expect(await readdir(join(root, '.tmp'))).toEqual([]);
   });
+
+  it('is a dry run too when npm took --dry-run for itself (no -- before the arguments)', async () => {
+    const before = await snapshot();
+    process.env.npm_config_dry_run = 'true';
+    try {
+      const service = await cli('service', 'parcels', '4106');
+      expect(service.code).toBe(0);
+      expect(service.out[0]).toBe(
+        'npm read --dry-run as its own option (put -- before the arguments); this is a dry run',
+      );
+      expect(service.out[1]).toMatch(/^dry run: service parcels on port 4106 would write 13 files/);
+    } finally {
+      delete process.env.npm_config_dry_run;
+    }
+    expect(await snapshot()).toEqual(before);
+  });
 });
 
 describe('the command line, as a process', () => {
