@@ -54,7 +54,8 @@ export const call: Generator = {
           imports: `import { baseUrl } from '@microtown/kit';`,
         },
         {
-          file: 'src/app.ts',
+          // A service whose app gets many things from outside declares them in src/deps.ts (orders does).
+          file: existsSync(join(dir, 'src/deps.ts')) ? 'src/deps.ts' : 'src/app.ts',
           anchor: 'deps',
           text: `  ${toCamel}: ${To}Client;`,
           marker: `${toCamel}: ${To}Client;`,

@@ -10,14 +10,14 @@ import { openOrdersStore } from './store.js';
 runServer('orders', async () => {
   const settings = loadSettings();
   const store = await openOrdersStore(settings.DATA_FILE);
-  const clients = {
+  const deps = {
     user: createUserClient(settings.USER_SERVICE_URL),
     inventory: createInventoryClient(settings.INVENTORY_SERVICE_URL),
     notification: createNotificationClient(settings.NOTIFICATION_SERVICE_URL),
     // microtown:clients
   };
-  const outbox = createOrdersOutbox(store, clients);
-  const app = createApp(store, { ...clients, outbox });
+  const outbox = createOrdersOutbox(store, deps);
+  const app = createApp(store, { ...deps, outbox });
   // What a previous run left undelivered goes out now, or as soon as the other shop opens.
   outbox.start();
   return {
@@ -26,9 +26,9 @@ runServer('orders', async () => {
     host: settings.HOST,
     close: async () => {
       await outbox.stop();
-      await clients.user.close();
-      await clients.inventory.close();
-      await clients.notification.close();
+      await deps.user.close();
+      await deps.inventory.close();
+      await deps.notification.close();
       // microtown:close
       await store.close();
     },
