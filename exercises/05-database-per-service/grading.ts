@@ -132,8 +132,15 @@ task(5, () => {
     const lamp = unique('lamp');
     await newItem(api, lamp);
     found.inventory = await located(lamp);
-    // A database's own side files beside DATA_FILE are that service's: SQLite's -wal, -shm and -journal.
-    const ownFiles = (file: string) => [file, `${file}-wal`, `${file}-shm`, `${file}-journal`];
+    // A database's own side files beside DATA_FILE are that service's: SQLite's -wal, -shm and -journal, and the
+    // journal microtown's kit appends to before it rewrites the data file (<DATA_FILE>.journal).
+    const ownFiles = (file: string) => [
+      file,
+      `${file}-wal`,
+      `${file}-shm`,
+      `${file}-journal`,
+      `${file}.journal`,
+    ];
     for (const [service, files] of Object.entries(found)) {
       const own = targets[service]?.dataFile ?? '';
       const sharers = Object.keys(found).filter(
