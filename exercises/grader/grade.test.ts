@@ -110,7 +110,7 @@ describe.each(CASES)('npm run grade -- $exercise --impl $impl', (c) => {
       ...c.lost,
       ...Object.fromEntries(Object.entries(c.mayLose ?? {}).filter(([t]) => t in lost)),
     };
-    expect(keys(lost)).toEqual(keys(expected));
+    expect(keys(lost), `the hints: ${JSON.stringify(lost)}`).toEqual(keys(expected));
     for (const [task, hint] of Object.entries(expected)) {
       expect(lost[Number(task)]).toMatch(hint);
       expect(run.stdout).toContain(`      hint: ${lost[Number(task)]}`);
