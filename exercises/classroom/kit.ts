@@ -9,10 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { hintLevel } from '../grader/args.js';
 import { GradeError } from '../grader/checks.js';
 import { type Exercise, findExercise, REPO } from '../grader/exercise.js';
 import { type Command, loadImplementation } from '../grader/implementation.js';
-import { HINT_LEVELS, type HintLevel } from '../grader/score.js';
+import type { HintLevel } from '../grader/score.js';
 
 export const USAGE = `usage: npm run classroom -- <exercise> <folder> [--hints full|brief|none] [--grader <owner/repo>]
                              [--ref <ref>] [--gradescope <folder>]
@@ -48,16 +49,14 @@ export function readKitArgs(argv: string[]): KitOptions | 'help' {
   if (!exercise || !folder)
     throw new GradeError('name the exercise and the folder, e.g. npm run classroom -- 01 ../learner-01');
   if (extra) throw new GradeError(`unexpected argument "${extra}"`);
-  const hints = values.hints ?? 'full';
-  if (!(HINT_LEVELS as readonly string[]).includes(hints))
-    throw new GradeError(`--hints ${hints}: say full, brief or none`);
+  const hints = hintLevel(values.hints);
   const grader = values.grader ?? 'microtown/microtown';
   if (!/^[\w.-]+\/[\w.-]+$/.test(grader))
     throw new GradeError(`--grader ${grader}: write it as <owner>/<repo>`);
   return {
     exercise,
     folder,
-    hints: hints as HintLevel,
+    hints,
     grader,
     ref: values.ref ?? 'main',
     gradescope: values.gradescope,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { GradeError } from './checks.js';
 import type { Exercise } from './exercise.js';
-import { HINT_LEVELS, type HintLevel } from './score.js';
+import { type HintLevel, isHintLevel } from './score.js';
 
 export const USAGE = `usage: npm run grade -- <exercise> [--url <service>=<baseURL> ...] [--impl <folder>] [--out <dir>]
                          [--hints full|brief|none]
@@ -79,8 +79,9 @@ const parse = (argv: string[]) =>
     },
   });
 
-function hintLevel(value = 'full'): HintLevel {
-  if ((HINT_LEVELS as readonly string[]).includes(value)) return value as HintLevel;
+/** A `--hints` value, checked: full (the default), brief or none. */
+export function hintLevel(value = 'full'): HintLevel {
+  if (isHintLevel(value)) return value;
   throw new GradeError(`--hints ${value}: say full, brief or none`);
 }
 

@@ -2,10 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './exercise.js';
+import { xml } from './reports.js';
 import { answers, type Graded, inTurn, lostTasks, runGrade } from './testing.js';
-
-const xmlText = (text: string) =>
-  text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c);
 
 /**
  * Each implementation, graded by `npm run grade` as a real process, must lose exactly these tasks, each with a hint
@@ -138,7 +136,7 @@ describe.each(CASES)('npm run grade -- $exercise --impl $impl', (c) => {
     const [, failures, errors] = /<testsuites [^>]*failures="(\d+)"[^>]*errors="(\d+)"/.exec(junit) ?? [];
     expect([Number(failures), Number(errors)]).toEqual([Object.keys(lostTasks(run)).length, 0]);
     for (const hint of Object.values(lostTasks(run)))
-      expect(junit).toContain(`<failure message="${xmlText(hint)}"`);
+      expect(junit).toContain(`<failure message="${xml(hint)}"`);
     expect(existsSync(join(run.out, 'html', 'index.html'))).toBe(true);
     expect(run.stdout).toMatch(new RegExp(`score +${run.results?.score}/${run.results?.max_score}\\n`));
   });

@@ -9,7 +9,7 @@ import type {
 } from '@playwright/test/reporter';
 import { loadExercise } from './exercise.js';
 import { writeReports } from './reports.js';
-import { HINT_LEVELS, type HintLevel, type TestOutcome } from './score.js';
+import { type HintLevel, isHintLevel, type TestOutcome } from './score.js';
 import { sourceOfCall } from './test-code.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are control characters
@@ -89,12 +89,9 @@ export default class GradeReporter implements Reporter {
       (result.status === 'timedout' ? 'grading took longer than its overall time limit' : undefined);
     const table = writeReports(process.env.GRADE_OUT ?? 'grade-report', exercise.config, this.tests, {
       error,
-      hints: hintLevel(process.env.GRADE_HINTS),
+      hints: isHintLevel(process.env.GRADE_HINTS ?? '') ? (process.env.GRADE_HINTS as HintLevel) : 'full',
       seconds: this.seconds,
     });
     console.log(['', ...table, ''].join('\n'));
   }
 }
-
-const hintLevel = (value = 'full'): HintLevel =>
-  (HINT_LEVELS as readonly string[]).includes(value) ? (value as HintLevel) : 'full';

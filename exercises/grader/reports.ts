@@ -22,7 +22,8 @@ export interface ReportOptions {
 }
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-const xml = (text: string) =>
+/** Text as an XML attribute or element holds it. */
+export const xml = (text: string) =>
   text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c);
 
 /**

@@ -13,6 +13,8 @@ export interface TestOutcome {
 /** How much a hint tells, as the teacher sets it: everything, what came back only, or which check failed. */
 export const HINT_LEVELS = ['full', 'brief', 'none'] as const;
 export type HintLevel = (typeof HINT_LEVELS)[number];
+export const isHintLevel = (value: string): value is HintLevel =>
+  (HINT_LEVELS as readonly string[]).includes(value);
 
 /**
  * A hint at the teacher's level. `brief` keeps what was sent and what came back (the first clause) and drops what
