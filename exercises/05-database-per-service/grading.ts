@@ -1,11 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import {
   type Api,
   type Control,
   eventually,
   expectStatus,
   fail,
+  filesWith,
   implementationDir,
   show,
   targets,
@@ -99,17 +99,6 @@ task(4, () => {
     await keeps(api, town, 'user', `/users/${user.id}`, user, true);
   });
 });
-
-/** Every file under `dir` (a few levels, no node_modules) that contains `marker`. */
-function filesWith(marker: string, dir: string, depth = 4): string[] {
-  if (!existsSync(dir) || depth < 0) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory())
-      return ['node_modules', '.git'].includes(entry.name) ? [] : filesWith(marker, path, depth - 1);
-    return statSync(path).size < 5_000_000 && readFileSync(path).includes(marker) ? [path] : [];
-  });
-}
 
 task(5, () => {
   test("user's and inventory's data are each in their own DATA_FILE, and in no other service's", async ({

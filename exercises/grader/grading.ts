@@ -7,6 +7,7 @@ import { loadExercise } from './exercise.js';
 export { expect } from '@playwright/test';
 export * from './checks.js';
 export type { Control } from './control.js';
+export { filesWith } from './files.js';
 
 /** What `npm run grade` hands the specs: the exercise, the implementation graded, the services and their URLs. */
 const exercise = loadExercise(process.env.GRADE_EXERCISE ?? fail('run the grading specs with npm run grade'));
