@@ -18,6 +18,14 @@ const HTTPValidationError = z
   .meta({ id: 'HTTPValidationError' });
 const HTTPError = z.object({ detail: z.string() }).meta({ id: 'HTTPError' });
 
+/**
+ * Where the operations are: `.` is relative to wherever the document was read from (OpenAPI allows relative server
+ * URLs and Swagger UI and Redoc resolve them against the spec's URL). So "Try it out" on
+ * http://127.0.0.1:4001/docs calls http://127.0.0.1:4001/..., and through the playground, on /svc/user/docs, calls
+ * /svc/user/... (recorded); without `servers` the default `/` would send it to the playground's root.
+ */
+const SERVERS = [{ url: '.', description: 'this service, where its /openapi.json was read' }];
+
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 
 function responses(spec: RouteSpec): Record<string, ResponseConfig> {
@@ -60,5 +68,9 @@ export function buildOpenAPI(
       responses: responses(spec),
     });
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({ openapi: '3.1.0', info });
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info,
+    servers: SERVERS,
+  });
 }

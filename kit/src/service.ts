@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { errorHandler, notFound } from './error-handler.js';
 import { createLogger, type Logger, traceAndLog } from './logger.js';
 import { buildOpenAPI, type OpenAPIDocument } from './openapi.js';
+import { redoc } from './redoc.js';
 import {
   type AnyHandler,
   defaultOperationId,
@@ -60,7 +61,10 @@ const isJsonBody = (req: IncomingMessage) => {
   return type === undefined || /^application\/([\w.+-]+\+)?json\b/i.test(type);
 };
 
-/** A FastAPI-style service: declare routes with zod schemas; validation, errors, `/openapi.json` and `/docs` follow. */
+/**
+ * A FastAPI-style service: declare routes with zod schemas; validation, errors, `/openapi.json`, `/docs` (Swagger UI)
+ * and `/redoc` follow.
+ */
 export function createService(options: ServiceOptions): Service {
   const { name, version = '0.1.0', description } = options;
   const logger = options.logger ?? createLogger(name);
@@ -85,12 +89,14 @@ export function createService(options: ServiceOptions): Service {
   app.get('/openapi.json', (_req, res) => {
     res.json(service.openapi());
   });
-  // A relative spec URL keeps /docs working behind the playground's /svc/<name>/ prefix.
+  // A relative spec URL keeps /docs working behind the playground's /svc/<name>/ prefix; the spec's relative
+  // `servers` then sends "Try it out" there too (see buildOpenAPI).
   const docsOptions = {
     customSiteTitle: `${name} service - docs`,
     swaggerOptions: { url: '../openapi.json' },
   };
   app.use('/docs', swaggerUi.serveFiles(undefined, docsOptions), swaggerUi.setup(undefined, docsOptions));
+  app.use(redoc(`${name} service - ReDoc`));
   app.use(notFound);
   app.use(errorHandler(logger));
 
