@@ -7,7 +7,7 @@ export {
   createClient,
 } from './client.js';
 export { type ErrorItem, HTTPException, RequestValidationError } from './errors.js';
-export { createLogger, type Logger } from './logger.js';
+export { createLogger, type Logger, PROBE_HEADER } from './logger.js';
 export {
   createOutbox,
   type Delivery,

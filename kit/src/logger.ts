@@ -4,6 +4,9 @@ import { runWithTrace, traceFrom } from './trace.js';
 
 export type { Logger };
 
+/** Sent by the playground's probes (health, record counts), whose requests log at debug, not info. */
+export const PROBE_HEADER = 'x-microtown-probe';
+
 /** Quiet under test runners, `LOG_LEVEL` otherwise (default info). */
 export function createLogger(service: string, level = defaultLevel()): Logger {
   return pino({ name: service, level, base: { service } });
@@ -26,8 +29,10 @@ export function traceAndLog(logger: Logger): RequestHandler {
     if (!logger.isLevelEnabled('info')) return runWithTrace(trace, next);
     const started = performance.now();
     res.on('finish', () => {
-      // Health probes come every few seconds from the start script and the playground: not worth a line each.
-      const level = req.path === '/health' && res.statusCode === 200 ? 'debug' : 'info';
+      // Probes come every second from the start script and the playground (health, record counts): not worth a
+      // line each, unless they fail.
+      const probe = req.path === '/health' || req.headers[PROBE_HEADER] !== undefined;
+      const level = probe && res.statusCode < 400 ? 'debug' : 'info';
       logger[level](
         {
           method: req.method,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, spawnChild } from '../testing/child.js';
+import { PROBE_HEADER } from './logger.js';
 
 const SERVER = join(import.meta.dirname, '..', 'example', 'server.ts');
 let dir: string;
@@ -53,6 +54,28 @@ describe('runServer', () => {
       });
     } finally {
       expect(await child.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it("logs the playground's probes at debug, not info, unless they fail", async () => {
+    const port = await freePort();
+    const child = start({ PORT: String(port) });
+    try {
+      await child.waitFor(/things service listening/);
+      const probe = { headers: { [PROBE_HEADER]: '1' } };
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/things?limit=1`, probe)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/things/nope`, probe)).status).toBe(404);
+      await fetch(`http://127.0.0.1:${port}/things?offset=0`);
+      await child.waitFor(/"path":"\/things\?offset=0"/);
+      const paths = child
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"request"'))
+        .map((line) => JSON.parse(line).path);
+      expect(paths).toEqual(['/things/nope', '/things?offset=0']);
+    } finally {
+      await child.stop('SIGTERM');
     }
   });
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { crashLine } from './crash-lines.js';
-import { groupMembers } from './process-group.js';
+import { crashLine } from '../src/town/crash-lines.js';
+import { groupMembers } from '../src/town/process-group.js';
 
 /** What a child keeps of its output: the last 256 KB, enough for any error, never a flood in memory. */
 const KEEP_CHARS = 256 * 1024;

@@ -1,3 +1,4 @@
+import { PROBE_HEADER } from '@microtown/kit';
 import type { Registry, Service } from './registry.js';
 import type { Switch, Switches } from './switches.js';
 
@@ -25,7 +26,11 @@ export interface Monitor {
 }
 
 async function getJson(url: string, timeoutMs: number): Promise<unknown> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  // Marked as a probe: the services log it at debug, so that it never floods their logs.
+  const response = await fetch(url, {
+    signal: AbortSignal.timeout(timeoutMs),
+    headers: { [PROBE_HEADER]: '1' },
+  });
   if (!response.ok) throw new Error(`${response.status}`);
   return response.json();
 }

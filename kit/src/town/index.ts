@@ -1,6 +1,8 @@
 // `@microtown/kit/town`: what a service of the town is, in one place. The manifest and its reader, the name rule,
 // the variable a caller finds a service by, and where the town listens. Generators, `npm start`, the playground,
 // the grader, the tests and the bench all read it from here.
+
+export { crashLine, lastLines } from './crash-lines.js';
 export {
   Manifest,
   ManifestError,
@@ -12,6 +14,7 @@ export {
 export { UserMistake } from './mistake.js';
 export { isServiceName, plural, SERVICE_NAME, serviceFolder, serviceUrlVariable } from './names.js';
 export {
+  dataFileOf,
   type Launch,
   type PlannedService,
   type PlanOptions,
@@ -20,3 +23,15 @@ export {
   type TownPlan,
 } from './plan.js';
 export { HOST, PLAYGROUND_PORT } from './ports.js';
+export { endGroup, groupMembers } from './process-group.js';
+export {
+  type FromPlayground,
+  formatLogEntry,
+  LOG_LEVELS,
+  type LogEntry,
+  type LogLevel,
+  parseLogLine,
+  type ServiceState,
+  type ToPlayground,
+  type TownEvent,
+} from './town-events.js';

@@ -39,6 +39,13 @@ export interface PlanOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Where a service keeps its data: `<dataDir>/<name>.json` when the town is given a folder for them, else its own
+ * `data/<name>.json` (the default of every service's `DATA_FILE` setting).
+ */
+export const dataFileOf = (service: ServiceFolder, dataDir?: string): string =>
+  dataDir ? join(dataDir, `${service.name}.json`) : join(service.dir, 'data', `${service.name}.json`);
+
 /** A service of the town as every starter runs it: `node --import tsx src/server.ts` in its folder. */
 export const serviceCommand = (service: ServiceFolder) => ({
   command: [process.execPath, '--import', 'tsx', 'src/server.ts'],
@@ -66,7 +73,7 @@ export async function planTown(root: string, options: PlanOptions = {}): Promise
   const services = chosen.map((manifest): PlannedService => {
     const port = ports.get(manifest.name) ?? 0;
     const data: Record<string, string> = options.dataDir
-      ? { DATA_FILE: join(options.dataDir, `${manifest.name}.json`) }
+      ? { DATA_FILE: dataFileOf(manifest, options.dataDir) }
       : {};
     return {
       name: manifest.name,
