@@ -44,6 +44,19 @@ function lastStep(steps: TestStep[]): string | undefined {
   return step ? (lastStep(step.steps) ?? step.title) : undefined;
 }
 
+const taskOf = (test: TestCase) => Number(test.annotations.find((a) => a.type === 'task')?.description);
+
+/** The prefix of a progress line: `grade-progress {...}`, one per test begun or ended. */
+export const PROGRESS = 'grade-progress ';
+
+/**
+ * With GRADE_PROGRESS=1 (the playground's "Check my work" sets it), a line per test as it begins and ends, so that
+ * tasks tick in live; the final scores are the reports'.
+ */
+function progress(line: Record<string, unknown>) {
+  if (process.env.GRADE_PROGRESS === '1') console.log(`${PROGRESS}${JSON.stringify(line)}`);
+}
+
 /**
  * Playwright reporter of `npm run grade`: scores each task of the exercise, writes results.json (Exercism v3) and
  * gradescope.json into GRADE_OUT, and prints the table of points with a hint under each task that lost them.
@@ -62,10 +75,23 @@ export default class GradeReporter implements Reporter {
     this.timeoutMs = config.projects[0]?.timeout ?? 0;
   }
 
+  onTestBegin(test: TestCase) {
+    progress({ event: 'begin', task: taskOf(test), test: test.title });
+  }
+
   onTestEnd(test: TestCase, result: TestResult) {
-    const task = Number(test.annotations.find((a) => a.type === 'task')?.description);
+    const task = taskOf(test);
     const passed = result.status === 'passed';
     const hint = passed ? null : withCalls(hintOf(result, this.timeoutMs), result);
+    progress({
+      event: 'end',
+      task,
+      test: test.title,
+      passed,
+      hint: hint === null ? null : relativeTo(hint, process.env.GRADE_IMPL ?? ''),
+      started: result.startTime.toISOString(),
+      ended: new Date().toISOString(),
+    });
     this.tests.push({
       name: test.titlePath().at(-2) ? `${test.titlePath().at(-2)}: ${test.title}` : test.title,
       status: passed ? 'pass' : result.status === 'failed' || result.status === 'timedOut' ? 'fail' : 'error',

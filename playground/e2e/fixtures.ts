@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '@microtown/kit/testing';
 import { test as base } from '@playwright/test';
@@ -29,9 +30,10 @@ export const test = base.extend<{ playground: Playground }, { running: Running }
         const direct = Object.fromEntries(names.map((name) => [serviceUrlVariable(name), town.url(name)]));
         const playground = await startPlayground({
           port,
-          services: await readTown(ROOT, direct),
+          services: await readTown(ROOT, { ...direct, TOWN_DATA_DIR: town.dir }),
           page: PAGE_DIR,
           probeIntervalMs: 300,
+          reset: (services) => resetToSeed(town, services),
         });
         await use({ town, playground });
         await playground.close();
@@ -51,6 +53,18 @@ export const test = base.extend<{ playground: Playground }, { running: Running }
 });
 
 export { expect } from '@playwright/test';
+
+/** As `npm start` resets a service: stopped, its data file and journal removed, started again to write its seed. */
+async function resetToSeed(town: Town, services: string[]): Promise<void> {
+  for (const name of services) {
+    const file = town.services.get(name)?.dataFile;
+    if (!file) throw new Error(`no service ${name} in this town`);
+    await town.stop(name);
+    await rm(`${file}.journal`, { force: true });
+    await rm(file, { force: true });
+    await town.start(name);
+  }
+}
 
 /**
  * Where a screenshot goes: docs/img/ for `npm run docs:screenshots`, so the docs show the page these tests saw;

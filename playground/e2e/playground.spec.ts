@@ -70,7 +70,7 @@ test('placing an order from the console draws the three edges from orders', asyn
   await expect(diagram).toBeVisible();
   await expect(diagram.getByText('expected, not seen yet')).toHaveCount(0);
   await expect(diagram.getByText(/^1 call · p50/)).toHaveCount(3);
-  await expect(page.locator('#recent li').first()).toBeVisible();
+  await expect(page.locator('#recent li[data-id]').first()).toBeVisible();
   await page.screenshot({ path: screenshotPath('playground.png'), fullPage: true });
 
   await page.getByRole('tab', { name: 'as text' }).click();

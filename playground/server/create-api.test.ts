@@ -69,9 +69,30 @@ describe('GET /api/graph', () => {
     await fetch(`${playground.url}/svc/user/users/u1`);
     const { body } = await json('/api/graph');
     expect(body.observed).toEqual([
-      { from: 'orders', to: 'user', count: 2, errors: 0, p50_ms: expect.any(Number) },
-      { from: 'orders', to: 'notification', count: 1, errors: 1, p50_ms: expect.any(Number) },
-      { from: 'user', to: 'orders', count: 1, errors: 0, p50_ms: expect.any(Number) },
+      {
+        from: 'orders',
+        to: 'user',
+        count: 2,
+        errors: 0,
+        p50_ms: expect.any(Number),
+        recent: { count: 2, errors: 0 },
+      },
+      {
+        from: 'orders',
+        to: 'notification',
+        count: 1,
+        errors: 1,
+        p50_ms: expect.any(Number),
+        recent: { count: 1, errors: 1 },
+      },
+      {
+        from: 'user',
+        to: 'orders',
+        count: 1,
+        errors: 0,
+        p50_ms: expect.any(Number),
+        recent: { count: 1, errors: 0 },
+      },
     ]);
     expect(body.observed[0].p50_ms).toBeGreaterThan(0);
   });

@@ -1,4 +1,4 @@
-import { createService, HTTPException, type Logger } from '@microtown/kit';
+import { createService, HTTPException, type Logger, PROBE_HEADER } from '@microtown/kit';
 import type { Events } from './events.js';
 import type { Graph } from './graph.js';
 import type { Monitor } from './monitor.js';
@@ -64,6 +64,7 @@ export function createApi({ registry, recorder, switches, monitor, events, graph
     { summary: 'Forget every recorded call', operationId: 'clear_calls', tags, status: 204 },
     () => {
       recorder.clear();
+      events.cleared();
     },
   );
 
@@ -129,7 +130,11 @@ export function createApi({ registry, recorder, switches, monitor, events, graph
 
 async function readPage(url: string, service: string): Promise<{ data: unknown[]; count: number }> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    // The page's own reads, not the learner's calls: marked as probes, they stay out of the services' logs.
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(2000),
+      headers: { [PROBE_HEADER]: '1' },
+    });
     if (!response.ok) throw new Error(`${response.status}`);
     return (await response.json()) as { data: unknown[]; count: number };
   } catch (error) {

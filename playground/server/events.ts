@@ -1,13 +1,21 @@
+import type { TownEvent } from '@microtown/kit/town';
 import type { Request, Response } from 'express';
+import type { CheckRun } from './check-work.js';
 import type { Graph } from './graph.js';
 import type { Monitor } from './monitor.js';
 import type { Call, Recorder } from './recorder.js';
 
 export interface Events {
-  /** `GET /api/events`: server-sent events `services`, `graph` and `calls`. */
+  /** `GET /api/events`: server-sent events `services`, `graph`, `calls`, `town`, `check` and `cleared`. */
   stream(req: Request, res: Response): Promise<void>;
   /** Sends the services' states now (a switch changed). */
   servicesChanged(): Promise<void>;
+  /** What `npm start` said of its services (log lines, reloads, crashes), as the server-sent event `town`. */
+  town(happened: TownEvent[]): void;
+  /** A run of "Check my work" changed (a task began, failed, or the score came), as the event `check`. */
+  check(run: CheckRun): void;
+  /** The calls were forgotten: every open page empties its lists and its observed edges. */
+  cleared(): void;
   close(): void;
 }
 
@@ -73,6 +81,18 @@ export function createEvents({ recorder, monitor, graph, batchMs = 150 }: Events
     async servicesChanged() {
       const states = await monitor.states(Number.POSITIVE_INFINITY);
       if (states.length > 0) broadcast('services', states);
+    },
+    town(happened) {
+      broadcast('town', happened);
+    },
+    check(run) {
+      broadcast('check', run);
+    },
+    cleared() {
+      // Calls still waiting for their batch were recorded before the clear: the pages must not see them after it.
+      pending = [];
+      broadcast('cleared', {});
+      broadcast('graph', graph());
     },
     close() {
       clearInterval(heartbeat);

@@ -235,7 +235,14 @@ describe('recording', () => {
   it('records failed calls with their status', async () => {
     await fetch(`${playground.url}/svc/gone/x`, { headers: { 'x-caller': 'orders' } });
     expect(playground.graph().observed).toEqual([
-      { from: 'orders', to: 'gone', count: 1, errors: 1, p50_ms: expect.any(Number) },
+      {
+        from: 'orders',
+        to: 'gone',
+        count: 1,
+        errors: 1,
+        p50_ms: expect.any(Number),
+        recent: { count: 1, errors: 1 },
+      },
     ]);
   });
 

@@ -20,7 +20,9 @@ describe('createRecorder', () => {
     for (let i = 1; i <= 7; i++) recorder.record(fields({ path: `/${i}` }));
     expect(recorder.calls().map((c) => c.path)).toEqual(['/5', '/6', '/7']);
     expect(recorder.calls({ limit: 2 }).map((c) => c.id)).toEqual([6, 7]);
-    expect(recorder.edges()).toEqual([{ from: 'orders', to: 'user', count: 7, errors: 0, p50_ms: 1 }]);
+    expect(recorder.edges()).toEqual([
+      { from: 'orders', to: 'user', count: 7, errors: 0, p50_ms: 1, recent: { count: 7, errors: 0 } },
+    ]);
   });
 
   it('takes p50 over the recent durations and counts 5xx and unanswered calls as errors', () => {
@@ -33,7 +35,29 @@ describe('createRecorder', () => {
       [4, 404],
     ])
       recorder.record(fields({ duration_ms, status }));
-    expect(recorder.edges()).toEqual([{ from: 'orders', to: 'user', count: 5, errors: 2, p50_ms: 2.5 }]);
+    expect(recorder.edges()).toEqual([
+      { from: 'orders', to: 'user', count: 5, errors: 2, p50_ms: 2.5, recent: { count: 5, errors: 2 } },
+    ]);
+  });
+
+  it("counts recent errors over the edge's last calls only, so an edge recovers after an outage; totals stay", () => {
+    const recorder = createRecorder({ recent: 3 });
+    const outcomes = () => recorder.edges().map(({ count, errors, recent }) => ({ count, errors, recent }));
+    for (const status of [200, 503, 503]) recorder.record(fields({ status }));
+    expect(outcomes()).toEqual([{ count: 3, errors: 2, recent: { count: 3, errors: 2 } }]);
+    recorder.record(fields({ status: 200 }));
+    recorder.record(fields({ status: 200 }));
+    expect(outcomes()).toEqual([{ count: 5, errors: 2, recent: { count: 3, errors: 1 } }]);
+    recorder.record(fields({ status: 200 }));
+    expect(outcomes()).toEqual([{ count: 6, errors: 2, recent: { count: 3, errors: 0 } }]);
+  });
+
+  it('forgets calls and edges on clear', () => {
+    const recorder = createRecorder();
+    recorder.record(fields({ status: 503 }));
+    recorder.clear();
+    expect(recorder.calls()).toEqual([]);
+    expect(recorder.edges()).toEqual([]);
   });
 
   it('lists calls in the order they started, though they are recorded as they end', () => {

@@ -25,6 +25,11 @@ export interface EdgeStats {
   /** Calls answered 5xx (the proxy's 502/503/504 included) or not answered. */
   errors: number;
   p50_ms: number;
+  /**
+   * The same over the edge's last few calls only: what its colour says, so that an edge which failed during an
+   * outage turns green again once calls pass, while the totals above keep the outage's count.
+   */
+  recent: { count: number; errors: number };
 }
 
 export interface CallQuery {
@@ -51,6 +56,8 @@ export interface RecorderOptions {
   maxEdges?: number;
   /** Durations kept per edge for its p50. */
   window?: number;
+  /** The last calls per edge that make its `recent` counts (default 10). */
+  recent?: number;
 }
 
 interface Edge {
@@ -60,6 +67,9 @@ interface Edge {
   errors: number;
   durations: number[];
   next: number;
+  /** Whether each of the last `recent` calls failed, oldest overwritten first. */
+  failed: boolean[];
+  nextFailed: number;
 }
 
 const median = (values: number[]) => {
@@ -71,7 +81,7 @@ const median = (values: number[]) => {
 
 /** Every call the proxy sees, bounded in memory, with running statistics per caller -> callee edge. */
 export function createRecorder(options: RecorderOptions = {}): Recorder {
-  const { maxCalls = 5000, maxEdges = 256, window = 512 } = options;
+  const { maxCalls = 5000, maxEdges = 256, window = 512, recent = 10 } = options;
   let ring: Call[] = [];
   let start = 0;
   let nextId = 1;
@@ -84,13 +94,25 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     let edge = edges.get(key);
     if (!edge) {
       if (edges.size >= maxEdges) return;
-      edge = { from: call.caller, to: call.callee, count: 0, errors: 0, durations: [], next: 0 };
+      edge = {
+        from: call.caller,
+        to: call.callee,
+        count: 0,
+        errors: 0,
+        durations: [],
+        next: 0,
+        failed: [],
+        nextFailed: 0,
+      };
       edges.set(key, edge);
     }
+    const failed = call.status === 0 || call.status >= 500;
     edge.count++;
-    if (call.status === 0 || call.status >= 500) edge.errors++;
+    if (failed) edge.errors++;
     edge.durations[edge.next] = call.duration_ms;
     edge.next = (edge.next + 1) % window;
+    edge.failed[edge.nextFailed] = failed;
+    edge.nextFailed = (edge.nextFailed + 1) % recent;
   };
 
   return {
@@ -118,12 +140,13 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       return query.limit === undefined ? matches : matches.slice(-query.limit);
     },
     edges() {
-      return [...edges.values()].map(({ from, to, count, errors, durations }) => ({
+      return [...edges.values()].map(({ from, to, count, errors, durations, failed }) => ({
         from,
         to,
         count,
         errors,
         p50_ms: median(durations),
+        recent: { count: failed.length, errors: failed.filter(Boolean).length },
       }));
     },
     clear() {

@@ -9,10 +9,13 @@ export interface ServiceTarget {
   calls?: string[];
   /** Its resources' list routes, e.g. `['users']` for `GET /users?limit=1` -> `count`. */
   lists?: string[];
+  /** Its JSON data file, absolute, when the playground may read it (the Data card). */
+  dataFile?: string;
 }
 
-export interface Service extends Required<ServiceTarget> {
+export interface Service extends Required<Omit<ServiceTarget, 'dataFile'>> {
   port: number;
+  dataFile?: string;
 }
 
 export type Registry = ReadonlyMap<string, Service>;
@@ -38,6 +41,7 @@ export function createRegistry(targets: ServiceTarget[]): Registry {
       port,
       calls: target.calls ?? [],
       lists: target.lists ?? [],
+      dataFile: target.dataFile,
     });
   }
   return registry;

@@ -16,6 +16,9 @@ export const ObservedEdge = Edge.extend({
   count: z.int(),
   errors: z.int().describe('calls answered 5xx or not answered'),
   p50_ms: z.number(),
+  recent: z
+    .object({ count: z.int(), errors: z.int() })
+    .describe("the edge's last 10 calls only: an edge that failed in an outage turns green after it"),
 }).meta({ id: 'ObservedEdge' });
 
 export const GraphPublic = z
@@ -73,3 +76,21 @@ export const RecordsQuery = z.object({ last: z.coerce.number().int().min(1).max(
 export const RecordsPublic = z
   .object({ data: z.array(z.record(z.string(), z.unknown())), count: z.int() })
   .meta({ id: 'Records' });
+
+export const DataPath = z.object({ service: z.string().max(64) });
+
+export const ServiceDataPublic = z
+  .object({
+    service: z.string(),
+    file: z.string().describe('the data file, relative to the repository when it is in it, else absolute'),
+    exists: z.boolean().describe('false until the service first starts and writes its seed: then no records'),
+    collections: z
+      .record(z.string(), z.array(z.unknown()))
+      .describe("the file's top-level lists, one per resource: { users: [...] }"),
+    text: z.string().describe("the file's text as it is on disk, empty when there is none"),
+  })
+  .meta({ id: 'ServiceData' });
+
+export const ResetPublic = z
+  .object({ reset: z.array(z.string()).describe('the services now back to their seed data') })
+  .meta({ id: 'Reset' });

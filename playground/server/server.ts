@@ -5,12 +5,13 @@ import { buildPage } from './build-page.js';
 import { readTown } from './read-town.js';
 import { loadSettings } from './settings.js';
 import { startPlayground } from './start-playground.js';
+import { connectWorkbench } from './workbench.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 try {
   const settings = loadSettings();
-  const services = await readTown(ROOT, process.env);
+  const services = await readTown(process.env.TOWN_ROOT ?? ROOT, process.env);
   const page = await buildPage((line) => console.log(line));
   const playground = await startPlayground({
     services,
@@ -18,6 +19,15 @@ try {
     host: settings.HOST,
     page,
     maxCalls: settings.PLAYGROUND_MAX_CALLS,
+    // Under `npm start`, an IPC channel to it: its services' logs and reloads come in, resets go out.
+    workbench: connectWorkbench(process.send ? process : undefined),
+    // Check my work is on under `npm start` (a teacher turns it off: --no-check), on the exercise it runs if any.
+    check: {
+      enabled: Boolean(process.send) && process.env.PLAYGROUND_CHECK !== 'off',
+      exercise: process.env.TOWN_EXERCISE,
+      impl: process.env.TOWN_EXERCISE_IMPL,
+      learners: (process.env.TOWN_LEARNER_SERVICES ?? '').split(',').filter(Boolean),
+    },
   });
   const names = services.map((s) => s.name).join(', ') || 'no services yet';
   console.log(

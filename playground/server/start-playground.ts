@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { createLogger, type Logger, serve } from '@microtown/kit';
 import { HOST, PLAYGROUND_PORT } from '@microtown/kit/town';
 import express from 'express';
+import { addCheckRoutes, type CheckOptions } from './check-work.js';
 import { createApi } from './create-api.js';
+import { addDataRoutes, type ResetHook } from './data-api.js';
 import { createEvents } from './events.js';
 import { type Graph, graph } from './graph.js';
 import { createMonitor } from './monitor.js';
@@ -11,6 +13,8 @@ import { createProxy } from './proxy.js';
 import { createRecorder, type Recorder } from './recorder.js';
 import { createRegistry, type ServiceTarget } from './registry.js';
 import { createSwitches, type Switches } from './switches.js';
+import { connectWorkbench, type Workbench } from './workbench.js';
+import { addWorkbenchRoutes } from './workbench-api.js';
 
 /** Where `buildPage()` puts the page. */
 export const PAGE_DIR = join(import.meta.dirname, '..', 'web', 'dist');
@@ -31,6 +35,15 @@ export interface PlaygroundOptions {
   /** How often health and record counts are probed while the page is open (default 1 s). */
   probeIntervalMs?: number;
   logger?: Logger;
+  /**
+   * Puts the named services back to their seed data (stop, remove the data file, start again); given by whoever
+   * started them, `npm start`. Without it the page's reset answers 409.
+   */
+  reset?: ResetHook;
+  /** What `npm start` tells of the services it runs (logs, reloads, crashes); none when the playground runs alone. */
+  workbench?: Workbench;
+  /** "Check my work": which exercise's learner's services run here; off unless given (`npm start` gives it). */
+  check?: Omit<CheckOptions, 'url' | 'changed'>;
 }
 
 export interface Playground {
@@ -57,6 +70,18 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   // Its own API's requests are the page's polling, not worth a line each unless asked for.
   const logger = options.logger ?? createLogger('playground', process.env.LOG_LEVEL ?? 'warn');
   const api = createApi({ registry, recorder, switches, monitor, events, graph: currentGraph, logger });
+  const workbench = options.workbench ?? connectWorkbench(undefined);
+  addDataRoutes(api, { registry, monitor, reset: options.reset ?? workbench.reset });
+  addWorkbenchRoutes(api, workbench);
+  const unsubscribe = workbench.subscribe((happened) => events.town(happened));
+  let selfUrl = '';
+  const check = addCheckRoutes(api, {
+    enabled: false,
+    learners: [],
+    ...options.check,
+    url: () => selfUrl,
+    changed: (run) => events.check(run),
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -74,6 +99,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     host,
   );
   const bound = Number(new URL(url).port);
+  selfUrl = url;
 
   return {
     url,
@@ -83,6 +109,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     switches,
     graph: currentGraph,
     async close() {
+      unsubscribe();
+      await check.close();
       events.close();
       monitor.close();
       await new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Child, spawnChild } from '@microtown/kit/testing';
 import { PLAYGROUND_PORT, readServices } from '@microtown/kit/town';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freeOffset } from './npm-start.js';
 import { makeTempDir } from './temp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -11,25 +12,9 @@ const running: Child[] = [];
 const blockers: Server[] = [];
 
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((child) => child.stop('SIGKILL')));
+  await Promise.all(running.splice(0).map((child) => child.stop('SIGTERM')));
   for (const blocker of blockers.splice(0)) blocker.close();
 });
-
-const canListen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
-/** An offset that moves every port of the town onto ports that are free right now. */
-async function freeOffset(ports: number[]): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const offset = 20_000 + Math.floor(Math.random() * 20_000);
-    if ((await Promise.all(ports.map((p) => canListen(p + offset)))).every(Boolean)) return offset;
-  }
-  throw new Error('no free range of ports for the town');
-}
 
 /** Processes of the town started by this test: their working folder is a service, their data in `dataDir`. */
 async function townProcesses(dataDir: string): Promise<{ pid: number; service: string }[]> {
@@ -57,7 +42,7 @@ async function health(url: string): Promise<number> {
   }
 }
 
-async function startWithNpm(block?: string) {
+async function startWithNpm(block?: string, env: Record<string, string> = {}) {
   const services = await readServices(ROOT);
   const offset = await freeOffset([...services.map((s) => s.port), PLAYGROUND_PORT]);
   const dataDir = await makeTempDir('start');
@@ -70,7 +55,7 @@ async function startWithNpm(block?: string) {
   }
   const child = spawnChild(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: ROOT,
-    env: { TOWN_PORT_OFFSET: String(offset), TOWN_DATA_DIR: dataDir, FORCE_COLOR: '0' },
+    env: { TOWN_PORT_OFFSET: String(offset), TOWN_DATA_DIR: dataDir, FORCE_COLOR: '0', ...env },
   });
   running.push(child);
   await child.waitFor(/The town is up|Not answering \/health/, 30_000);
@@ -90,7 +75,7 @@ describe('npm start', () => {
     expect(services.map((s) => s.name)).toEqual(
       expect.arrayContaining(['user', 'inventory', 'orders', 'notification']),
     );
-    expect(child.output()).toMatch(/\[user\] user service listening/);
+    expect(child.output()).toMatch(/\[user\]\s+user service listening/);
   });
 
   it('starts the playground, through which the services call each other', async () => {
@@ -143,12 +128,42 @@ describe('npm start', () => {
     for (const url of [...urls.values(), playground]) expect(await health(url)).toBe(0);
   });
 
+  it('prints each JSON log line readable under its service, and the JSON itself with LOG_FORMAT=json', async () => {
+    // Services are quiet under a test runner unless LOG_LEVEL says otherwise.
+    const pretty = await startWithNpm(undefined, { LOG_LEVEL: 'info' });
+    await fetch(`${pretty.urls.get('user')}/users/nobody`);
+    await pretty.child.waitFor(
+      /\[user\]\s+\d\d:\d\d:\d\d INFO\s+GET \/users\/nobody 404 [\d.]+ ms trace [0-9a-f]{8}/,
+    );
+    expect(pretty.child.output()).not.toContain('"msg":"request"');
+    await pretty.child.stop('SIGTERM');
+
+    const json = await startWithNpm(undefined, { LOG_FORMAT: 'json', LOG_LEVEL: 'info' });
+    await fetch(`${json.urls.get('user')}/users/nobody`);
+    const [line] = await json.child.waitFor(/\[user\]\s+\{.*"path":"\/users\/nobody".*\}/);
+    expect(JSON.parse(line.slice(line.indexOf('{')))).toMatchObject({ method: 'GET', status: 404 });
+  });
+
+  it.each([
+    [['--exercise', '99'], /^npm start: no exercise "99"; exercises: 01-user-and-inventory, /],
+    [['--impl', 'somewhere'], /^npm start: --impl needs --exercise <NN>; usage: npm start/],
+    [['--colour'], /^npm start: Unknown option '--colour'.*; usage: npm start/],
+  ])('refuses %j in one line, starting nothing', async (args, message) => {
+    const child = spawnChild(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args], {
+      cwd: ROOT,
+    });
+    running.push(child);
+    expect(await child.exited()).toBe(1);
+    expect(child.output().trim().split('\n')).toHaveLength(1);
+    expect(child.output().trim()).toMatch(message);
+  });
+
   it('reports a port in use by the service name, in one line, and starts the rest', async () => {
     const { child, urls } = await startWithNpm('inventory');
     const port = new URL(urls.get('inventory') as string).port;
     await child.waitFor(/Not answering \/health: inventory/, 30_000);
     expect(child.output()).toMatch(
-      new RegExp(`\\[inventory\\] inventory service: port ${port} on 127\\.0\\.0\\.1 is already in use`),
+      new RegExp(`\\[inventory\\]\\s+inventory service: port ${port} on 127\\.0\\.0\\.1 is already in use`),
     );
     expect(child.output()).not.toMatch(/\n\s+at /);
     for (const name of ['user', 'orders', 'notification'])

@@ -15,6 +15,12 @@ export async function getJson<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** Forgets every recorded call; every open page hears it as a `cleared` event. */
+export async function clearCalls(): Promise<void> {
+  const response = await fetch('/api/calls', { method: 'DELETE' });
+  if (!response.ok) throw new Error(`clear calls: ${response.status} ${await response.text()}`);
+}
+
 export async function setSwitch(service: string, value: Switch): Promise<void> {
   const response = await fetch(`/api/switches/${encodeURIComponent(service)}`, {
     method: 'PUT',

@@ -1,17 +1,34 @@
+import elkLayouts from '@mermaid-js/layout-elk';
 import mermaid from 'mermaid';
-import { edgeViews, toArrows, toMermaid } from './diagram-text.js';
+import {
+  type EdgeView,
+  edgeViews,
+  outsideViews,
+  recentFailures,
+  toArrows,
+  toMermaid,
+} from './diagram-text.js';
 import { $, el } from './dom.js';
-import type { Graph, ServiceState } from './types.js';
+import type { Call, Graph, ServiceState } from './types.js';
 
 export interface CallDiagram {
   update(graph?: Graph, services?: ServiceState[]): void;
+  /** Calls the page saw: those from outside the town draw the customer's arrows. */
+  seen(calls: Call[]): void;
+  /** The calls were cleared: the customer's arrows go too (the observed edges come with the next graph). */
+  cleared(): void;
 }
 
+// The diagram's text asks for `layout: elk`; without this Mermaid would fall back to its own layout.
+mermaid.registerLayoutLoaders(elkLayouts);
 mermaid.initialize({
   startOnLoad: false,
   securityLevel: 'strict',
   theme: 'neutral',
   flowchart: { curve: 'basis', padding: 12 },
+  // Where calls go round in a circle (an unexpected call back), ELK turns round the one found last from the customer,
+  // so the town still reads from its entry. (Mermaid takes this from the page's config, not from the diagram's.)
+  elk: { cycleBreakingStrategy: 'DEPTH_FIRST' },
 });
 
 /** The live diagram (Mermaid), its edges as a table, and the same diagram as text to copy. */
@@ -22,6 +39,7 @@ export function createCallDiagram(root: HTMLElement): CallDiagram {
   const arrowsText = $('#arrows-text', root);
   let graph: Graph = { expected: [], observed: [] };
   let services: ServiceState[] = [];
+  const calledFromOutside = new Set<string>();
   let drawn = '';
   let drawing = false;
   let renders = 0;
@@ -47,7 +65,8 @@ export function createCallDiagram(root: HTMLElement): CallDiagram {
     });
   }
 
-  // Mermaid renders asynchronously; a burst of updates draws only the latest text.
+  // Mermaid renders asynchronously; a burst of updates draws only the latest text. `data-drawn` says whether the
+  // picture shows the text yet (what the browser tests and the screenshots wait for).
   const draw = async () => {
     if (drawing) return;
     drawing = true;
@@ -62,30 +81,48 @@ export function createCallDiagram(root: HTMLElement): CallDiagram {
       box.replaceChildren(el('p', `could not draw the diagram: ${String(error)}`, { class: 'error' }));
     } finally {
       drawing = false;
+      box.dataset.drawn = String(mermaidText.textContent === drawn);
     }
   };
 
+  const edgeRow = (e: EdgeView) => {
+    const row = el('tr', '', {
+      'data-edge': `${e.from}->${e.to}`,
+      'data-state': e.state,
+      'data-failing': String(e.failing),
+    });
+    row.append(
+      el('td', `${e.from} → ${e.to}`),
+      el('td', e.failing ? `${e.state}, ${recentFailures(e)}` : e.state),
+      el('td', String(e.count)),
+      // All the errors since the calls were last cleared: the state above says whether they are still happening.
+      el('td', String(e.errors)),
+      el('td', e.state === 'missing' ? '' : `${e.p50_ms} ms`),
+    );
+    return row;
+  };
+
+  const update = (nextGraph?: Graph, nextServices?: ServiceState[]) => {
+    if (nextGraph) graph = nextGraph;
+    if (nextServices) services = nextServices;
+    const edges = edgeViews(graph);
+    mermaidText.textContent = toMermaid(edges, services, outsideViews(graph, calledFromOutside));
+    arrowsText.textContent = toArrows(edges);
+    edgeRows.replaceChildren(...edges.map(edgeRow));
+    box.dataset.drawn = String(mermaidText.textContent === drawn);
+    void draw();
+  };
+
   return {
-    update(nextGraph, nextServices) {
-      if (nextGraph) graph = nextGraph;
-      if (nextServices) services = nextServices;
-      const edges = edgeViews(graph);
-      mermaidText.textContent = toMermaid(edges, services);
-      arrowsText.textContent = toArrows(edges);
-      edgeRows.replaceChildren(
-        ...edges.map((e) => {
-          const row = el('tr', '', { 'data-edge': `${e.from}->${e.to}`, 'data-state': e.state });
-          row.append(
-            el('td', `${e.from} → ${e.to}`),
-            el('td', e.state === 'missing' ? 'missing' : e.state),
-            el('td', String(e.count)),
-            el('td', String(e.errors)),
-            el('td', e.state === 'missing' ? '' : `${e.p50_ms} ms`),
-          );
-          return row;
-        }),
-      );
-      void draw();
+    update,
+    seen(calls) {
+      const before = calledFromOutside.size;
+      for (const call of calls) if (call.caller === null) calledFromOutside.add(call.callee);
+      if (calledFromOutside.size !== before) update();
+    },
+    cleared() {
+      calledFromOutside.clear();
+      update();
     },
   };
 }

@@ -9,6 +9,8 @@ export interface CallSequence {
   showTrace(traceId: string | null): Promise<void>;
   /** New calls arrived: redraw if they belong to the trace shown. */
   seen(calls: Call[]): void;
+  /** The calls were cleared: the trace stays picked, and its calls recorded from now on still show. */
+  cleared(): void;
 }
 
 const who = (caller: string | null) => caller ?? 'outside';
@@ -102,6 +104,9 @@ export function createCallSequence(root: HTMLElement): CallSequence {
         clearTimeout(refreshTimer);
         refreshTimer = window.setTimeout(() => void refreshOrders().catch(() => {}), 300);
       }
+    },
+    cleared() {
+      render([]);
     },
   };
 }

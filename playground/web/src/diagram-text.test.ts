@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { edgeViews, nodeId, toArrows, toMermaid } from './diagram-text.js';
+import { edgeViews, nodeId, outsideViews, toArrows, toMermaid } from './diagram-text.js';
 import type { Graph, ServiceState } from './types.js';
 
 const graph: Graph = {
@@ -8,8 +8,8 @@ const graph: Graph = {
     { from: 'orders', to: 'notification' },
   ],
   observed: [
-    { from: 'user', to: 'orders', count: 1, errors: 0, p50_ms: 2 },
-    { from: 'orders', to: 'user', count: 3, errors: 1, p50_ms: 1.5 },
+    { from: 'user', to: 'orders', count: 1, errors: 0, p50_ms: 2, recent: { count: 1, errors: 0 } },
+    { from: 'orders', to: 'user', count: 3, errors: 1, p50_ms: 1.5, recent: { count: 3, errors: 1 } },
   ],
 };
 
@@ -33,6 +33,42 @@ describe('edgeViews', () => {
       ['user', 'orders', 'unexpected', 1],
     ]);
   });
+
+  it('calls an edge failing while its recent calls failed, not after: an outage that is over is over', () => {
+    const failing = (errors: number, recent: number) =>
+      edgeViews({
+        expected: [{ from: 'orders', to: 'inventory' }],
+        observed: [
+          {
+            from: 'orders',
+            to: 'inventory',
+            count: 30,
+            errors,
+            p50_ms: 1,
+            recent: { count: 10, errors: recent },
+          },
+        ],
+      })[0]?.failing;
+    expect(failing(5, 2)).toBe(true);
+    expect(failing(5, 0)).toBe(false);
+  });
+});
+
+describe('outsideViews', () => {
+  it("has the customer call the town's entries, then whatever else was called from outside", () => {
+    const town: Graph = {
+      expected: [
+        { from: 'orders', to: 'user' },
+        { from: 'orders', to: 'inventory' },
+      ],
+      observed: [],
+    };
+    expect(outsideViews(town, [])).toEqual([{ to: 'orders', entry: true, seen: false }]);
+    expect(outsideViews(town, ['user', 'orders'])).toEqual([
+      { to: 'orders', entry: true, seen: true },
+      { to: 'user', entry: false, seen: true },
+    ]);
+  });
 });
 
 describe('toMermaid', () => {
@@ -44,23 +80,74 @@ describe('toMermaid', () => {
     ]);
     expect(text).toBe(
       [
+        '---',
+        'config:',
+        '  layout: elk',
+        '---',
         'flowchart LR',
         '  user["user :4001"]',
         '  orders["orders :4003"]',
         '  notification["notification :4004"]',
-        '  orders -->|"3 calls · p50 1.5 ms · 1 error"| user',
+        '  outside_messages>"messages"]',
+        '  orders -->|"3 calls · p50 1.5 ms · 1 of last 3 failed"| user',
         '  orders -.->|"expected, not seen yet"| notification',
         '  user ==>|"unexpected: 1 call · p50 2 ms"| orders',
+        '  notification -.->|"email / SMS"| outside_messages',
         '  linkStyle 0 stroke:#d97706,stroke-width:2px',
         '  linkStyle 1 stroke:#9ca3af,stroke-width:1.5px,stroke-dasharray:5 4',
         '  linkStyle 2 stroke:#dc2626,stroke-width:3px',
+        '  linkStyle 3 stroke:#7c3aed,stroke-width:1.5px,stroke-dasharray:2 3',
         '  classDef down fill:#fee2e2,stroke:#dc2626,color:#7f1d1d',
         '  class notification down',
         '  classDef slow fill:#fef3c7,stroke:#d97706,color:#78350f',
         '  class orders slow',
+        '  classDef outside fill:#fff,stroke:#6b7280,stroke-dasharray:3 3,color:#374151',
+        '  class outside_messages outside',
         '',
       ].join('\n'),
     );
+  });
+
+  it('draws the customer calling in and the messages notification sends, as the exercise does', () => {
+    const town: Graph = { expected: [{ from: 'orders', to: 'notification' }], observed: [] };
+    const text = toMermaid(
+      edgeViews(town),
+      [service('orders', 4003), service('notification', 4004)],
+      outsideViews(town, ['orders', 'notification']),
+    );
+    expect(text.split('\n').slice(5)).toEqual([
+      '  outside_customer(("customer"))',
+      '  orders["orders :4003"]',
+      '  notification["notification :4004"]',
+      '  outside_messages>"messages"]',
+      '  orders -.->|"expected, not seen yet"| notification',
+      '  outside_customer --> orders',
+      '  outside_customer --> notification',
+      '  notification -.->|"email / SMS"| outside_messages',
+      '  linkStyle 0 stroke:#9ca3af,stroke-width:1.5px,stroke-dasharray:5 4',
+      '  linkStyle 1 stroke:#15803d,stroke-width:2px',
+      '  linkStyle 2 stroke:#6b7280,stroke-width:1.5px',
+      '  linkStyle 3 stroke:#7c3aed,stroke-width:1.5px,stroke-dasharray:2 3',
+      '  classDef outside fill:#fff,stroke:#6b7280,stroke-dasharray:3 3,color:#374151',
+      '  class outside_customer,outside_messages outside',
+      '',
+    ]);
+  });
+
+  it('draws a town of more than five services top to bottom, its labels on short lines', () => {
+    const names = ['gateway', 'orders', 'user', 'inventory', 'payment', 'shipping'];
+    const big = toMermaid(
+      edgeViews(graph),
+      names.map((name, i) => service(name, 4001 + i)),
+    );
+    expect(big).toContain('\nflowchart TD\n');
+    expect(big).toContain('  orders -->|"3 calls<br>p50 1.5 ms<br>1 of last 3 failed"| user');
+    expect(
+      toMermaid(
+        edgeViews(graph),
+        names.slice(0, 5).map((name, i) => service(name, 4001 + i)),
+      ),
+    ).toContain('\nflowchart LR\n');
   });
 
   it('gives names Mermaid would misread an id of their own', () => {

@@ -8,6 +8,19 @@ export interface EdgeView {
   count: number;
   errors: number;
   p50_ms: number;
+  /** Over the edge's last calls only (see the recorder): an outage that is over no longer colours it. */
+  recent: { count: number; errors: number };
+  /** Some of its recent calls failed. */
+  failing: boolean;
+}
+
+/** A call from outside the town (the customer, the page's console) into one service. */
+export interface OutsideView {
+  to: string;
+  /** An entry of the town: it calls others and no service calls it, so a customer must (orders, in the chapter). */
+  entry: boolean;
+  /** Called from outside since the page opened (or the calls were cleared). */
+  seen: boolean;
 }
 
 /** Expected edges first, in the manifests' order, then the unexpected ones in the order they were seen. */
@@ -15,12 +28,31 @@ export function edgeViews(graph: Graph): EdgeView[] {
   const key = (e: { from: string; to: string }) => `${e.from} ${e.to}`;
   const observed = new Map(graph.observed.map((e) => [key(e), e]));
   const expected = new Set(graph.expected.map(key));
+  const view = (e: Graph['observed'][number], state: 'seen' | 'unexpected'): EdgeView => ({
+    ...e,
+    state,
+    failing: e.recent.errors > 0,
+  });
   const views: EdgeView[] = graph.expected.map((e) => {
     const seen = observed.get(key(e));
-    return seen ? { ...seen, state: 'seen' } : { ...e, state: 'missing', count: 0, errors: 0, p50_ms: 0 };
+    if (seen) return view(seen, 'seen');
+    const none = { count: 0, errors: 0 };
+    return { ...e, state: 'missing', ...none, p50_ms: 0, recent: none, failing: false };
   });
-  for (const e of graph.observed) if (!expected.has(key(e))) views.push({ ...e, state: 'unexpected' });
+  for (const e of graph.observed) if (!expected.has(key(e))) views.push(view(e, 'unexpected'));
   return views;
+}
+
+/** The town's entries (called from outside in the chapter's drawing), then the other services called from outside. */
+export function outsideViews(graph: Graph, calledFromOutside: Iterable<string>): OutsideView[] {
+  const called = new Set(calledFromOutside);
+  const callees = new Set(graph.expected.map((e) => e.to));
+  const entries = [...new Set(graph.expected.map((e) => e.from))].filter((name) => !callees.has(name));
+  const others = [...called].filter((name) => !entries.includes(name));
+  return [
+    ...entries.map((to) => ({ to, entry: true, seen: called.has(to) })),
+    ...others.map((to) => ({ to, entry: false, seen: true })),
+  ];
 }
 
 const RESERVED = new Set([
@@ -41,12 +73,15 @@ export const nodeId = (name: string) =>
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function label(edge: EdgeView): string {
+function label(edge: EdgeView, join: string): string {
   if (edge.state === 'missing') return 'expected, not seen yet';
   const parts = [plural(edge.count, 'call'), `p50 ${edge.p50_ms} ms`];
-  if (edge.errors) parts.push(plural(edge.errors, 'error'));
-  return `${edge.state === 'unexpected' ? 'unexpected: ' : ''}${parts.join(' · ')}`;
+  if (edge.failing) parts.push(recentFailures(edge));
+  return `${edge.state === 'unexpected' ? 'unexpected: ' : ''}${parts.join(join)}`;
 }
+
+/** e.g. `2 of last 10 failed`: the totals stay in the edges table. */
+export const recentFailures = (edge: EdgeView) => `${edge.recent.errors} of last ${edge.recent.count} failed`;
 
 const ARROW = { seen: '-->', missing: '-.->', unexpected: '==>' } as const;
 const LINK_STYLE = {
@@ -54,18 +89,65 @@ const LINK_STYLE = {
   failing: 'stroke:#d97706,stroke-width:2px',
   missing: 'stroke:#9ca3af,stroke-width:1.5px,stroke-dasharray:5 4',
   unexpected: 'stroke:#dc2626,stroke-width:3px',
+  // Not a call between services: the customer's own, or what notification sends; thinner, in grey or violet.
+  outside: 'stroke:#6b7280,stroke-width:1.5px',
+  messages: 'stroke:#7c3aed,stroke-width:1.5px,stroke-dasharray:2 3',
 } as const;
 
-/** The diagram as Mermaid text: exactly what the page draws, so it renders the same anywhere Mermaid does. */
-export function toMermaid(edges: EdgeView[], services: ServiceState[] = []): string {
-  const lines = ['flowchart LR'];
+/**
+ * ELK lays the diagram out (registered by the page; Mermaid elsewhere falls back to its own layout): it keeps labels
+ * clear of each other and of the nodes when the town grows to eight services and more.
+ */
+const FRONTMATTER = ['---', 'config:', '  layout: elk', '---'];
+
+// Ids with an underscore: a service name (kebab-case, see nodeId) can never be one of them.
+const CUSTOMER = 'outside_customer';
+const MESSAGES = 'outside_messages';
+
+/**
+ * A small town reads left to right, as the exercise draws it. A bigger one goes top to bottom, its labels on
+ * several lines: ELK gives every label room on its edge, and side by side, short lines take the least room.
+ */
+const SMALL_TOWN = 5;
+const layout = (services: ServiceState[]) =>
+  services.length <= SMALL_TOWN ? { direction: 'LR', join: ' · ' } : { direction: 'TD', join: '<br>' };
+
+/** Who sends the chapter's messages (email/SMS): drawn with an arrow out of the town, as the exercise does. */
+const SENDS_MESSAGES = 'notification';
+
+/**
+ * The diagram as Mermaid text: exactly what the page draws, so it renders the same anywhere Mermaid does. Around the
+ * town, as the chapter's exercise draws it: the customer calling in, and notification's messages going out.
+ */
+export function toMermaid(
+  edges: EdgeView[],
+  services: ServiceState[] = [],
+  outside: OutsideView[] = [],
+): string {
+  const { direction, join } = layout(services);
+  const lines = [...FRONTMATTER, `flowchart ${direction}`];
+  const messages = services.some((s) => s.name === SENDS_MESSAGES);
+  // Declared first, so that the layout starts from the customer on the left.
+  if (outside.length) lines.push(`  ${CUSTOMER}(("customer"))`);
   for (const s of services) lines.push(`  ${nodeId(s.name)}["${s.name} :${s.port}"]`);
-  edges.forEach((e) => {
-    lines.push(`  ${nodeId(e.from)} ${ARROW[e.state]}|"${label(e)}"| ${nodeId(e.to)}`);
-  });
-  edges.forEach((e, i) => {
-    const style = e.state === 'seen' && e.errors > 0 ? 'failing' : e.state;
-    lines.push(`  linkStyle ${i} ${LINK_STYLE[style]}`);
+  if (messages) lines.push(`  ${MESSAGES}>"messages"]`);
+
+  // Mermaid numbers the links in the order they are written; linkStyle refers to them by that number.
+  const styles: string[] = [];
+  for (const e of edges) {
+    lines.push(`  ${nodeId(e.from)} ${ARROW[e.state]}|"${label(e, join)}"| ${nodeId(e.to)}`);
+    styles.push(LINK_STYLE[e.state === 'seen' && e.failing ? 'failing' : e.state]);
+  }
+  for (const o of outside) {
+    lines.push(`  ${CUSTOMER} ${o.seen ? '-->' : '-.->'} ${nodeId(o.to)}`);
+    styles.push(LINK_STYLE[o.seen ? (o.entry ? 'seen' : 'outside') : 'missing']);
+  }
+  if (messages) {
+    lines.push(`  ${nodeId(SENDS_MESSAGES)} -.->|"email / SMS"| ${MESSAGES}`);
+    styles.push(LINK_STYLE.messages);
+  }
+  styles.forEach((style, i) => {
+    lines.push(`  linkStyle ${i} ${style}`);
   });
   const down = services.filter((s) => s.health === 'down' || s.switch.mode === 'down');
   const slow = services.filter((s) => s.health === 'up' && s.switch.mode === 'slow');
@@ -76,6 +158,11 @@ export function toMermaid(edges: EdgeView[], services: ServiceState[] = []): str
   if (slow.length) {
     lines.push('  classDef slow fill:#fef3c7,stroke:#d97706,color:#78350f');
     lines.push(`  class ${slow.map((s) => nodeId(s.name)).join(',')} slow`);
+  }
+  const around = [...(outside.length ? [CUSTOMER] : []), ...(messages ? [MESSAGES] : [])];
+  if (around.length) {
+    lines.push('  classDef outside fill:#fff,stroke:#6b7280,stroke-dasharray:3 3,color:#374151');
+    lines.push(`  class ${around.join(',')} outside`);
   }
   return `${lines.join('\n')}\n`;
 }

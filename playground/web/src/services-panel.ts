@@ -7,6 +7,14 @@ export interface ServicesPanel {
 
 const MODES = ['normal', 'slow', 'down'] as const;
 
+/** What the health cell says: the probe's answer, unless the switch makes the proxy answer otherwise. */
+function health(state: ServiceState): { kind: 'up' | 'down' | 'off' | 'slow'; text: string } {
+  if (state.health === 'down') return { kind: 'down', text: 'down' };
+  if (state.switch.mode === 'down') return { kind: 'off', text: 'switched off' };
+  if (state.switch.mode === 'slow') return { kind: 'slow', text: `slow +${state.switch.delay_ms} ms` };
+  return { kind: 'up', text: 'up' };
+}
+
 /** One row per service: health, port, record counts and its switch. Rows are updated in place, keeping focus. */
 export function createServicesPanel(
   root: HTMLElement,
@@ -48,23 +56,21 @@ export function createServicesPanel(
     update(states) {
       for (const state of states) {
         const row = rows.get(state.name) ?? createRow(state);
-        const off = state.switch.mode === 'down';
-        const health = state.health === 'down' ? 'down' : off ? 'off' : 'up';
         row.dataset.health = state.health;
         row.dataset.switch = state.switch.mode;
-        $('.health', row).textContent = health === 'off' ? 'switched off' : health;
-        $('.health', row).dataset.state = health;
+        const { kind, text } = health(state);
+        $('.health', row).textContent = text;
+        $('.health', row).dataset.state = kind;
         $('.port', row).textContent = String(state.port);
         const records = Object.entries(state.records);
         $('.records', row).textContent = records.length
           ? records.map(([list, n]) => `${list}: ${n ?? '?'}`).join(', ')
           : '–';
+        // A narrow column cuts the text short: the whole of it on hover.
+        $('.records', row).title = $('.records', row).textContent ?? '';
+        // The buttons keep their labels (the delay shows under health): the row never changes width.
         for (const button of row.querySelectorAll<HTMLButtonElement>('.switch button')) {
-          const pressed = button.dataset.mode === state.switch.mode;
-          button.setAttribute('aria-pressed', String(pressed));
-          if (button.dataset.mode === 'slow') {
-            button.textContent = state.switch.mode === 'slow' ? `slow +${state.switch.delay_ms} ms` : 'slow';
-          }
+          button.setAttribute('aria-pressed', String(button.dataset.mode === state.switch.mode));
         }
       }
     },

@@ -3,14 +3,17 @@
 // The shapes are the server's own zod schemas (what its /openapi.json publishes), imported as types only: nothing
 // of the server reaches the page's bundle, and the page cannot drift from the API.
 import type { z } from '@microtown/kit';
+import type { CheckRun as CheckRunSchema, CheckState as CheckStateSchema } from '../../server/check-work.js';
 import type {
   CallPublic,
   Edge as EdgeSchema,
   GraphPublic,
   ObservedEdge as ObservedEdgeSchema,
+  ServiceDataPublic,
   ServiceStatePublic,
   SwitchState,
 } from '../../server/schemas.js';
+import type { LogEntryPublic, ServiceChangePublic, TownPublic } from '../../server/workbench-api.js';
 
 export type Switch = z.output<typeof SwitchState>;
 export type ServiceState = z.output<typeof ServiceStatePublic>;
@@ -18,6 +21,7 @@ export type Edge = z.output<typeof EdgeSchema>;
 export type ObservedEdge = z.output<typeof ObservedEdgeSchema>;
 export type Graph = z.output<typeof GraphPublic>;
 export type Call = z.output<typeof CallPublic>;
+export type ServiceData = z.output<typeof ServiceDataPublic>;
 
 export interface Order {
   id: string;
@@ -29,3 +33,14 @@ export interface Order {
   trace_id?: string;
   created_at?: string;
 }
+
+// What `npm start` tells the page of its services (see playground/server/workbench-api.ts).
+export type LogEntry = z.output<typeof LogEntryPublic>;
+export type LogLevel = LogEntry['level'];
+export type ServiceChange = z.output<typeof ServiceChangePublic>;
+export type TownState = z.output<typeof TownPublic>;
+/** The server-sent event `town`: log lines and changes, in the order they happened. */
+export type TownEvent = { type: 'log'; entry: LogEntry } | ServiceChange;
+export type CheckRun = z.output<typeof CheckRunSchema>;
+export type TaskRun = CheckRun['tasks'][number];
+export type CheckState = z.output<typeof CheckStateSchema>;

@@ -1,0 +1,137 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import { type Service as Api, HTTPException } from '@microtown/kit';
+import type { Monitor } from './monitor.js';
+import type { Registry } from './registry.js';
+import { DataPath, ResetPublic, ServiceDataPublic } from './schemas.js';
+
+/**
+ * Puts services back to their seed data: stop each, remove its data file and journal, start it again. Only the one
+ * who started the services can do that, so `npm start` passes it; a playground run alone has none.
+ */
+export type ResetHook = (services: string[]) => Promise<void>;
+
+export interface DataDeps {
+  registry: Registry;
+  monitor: Monitor;
+  reset?: ResetHook;
+}
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const tags = ['data'];
+
+export const NO_RESET =
+  'reset needs the town started by npm start, which can stop and start the services: run npm run reset instead';
+
+/** Inside the repository a path reads better from its root; a temp folder's stays absolute. */
+const shown = (file: string) => {
+  const inside = relative(ROOT, file);
+  return inside.startsWith('..') || isAbsolute(inside) ? file : inside;
+};
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new HTTPException(503, `cannot read ${shown(file)}: ${(error as NodeJS.ErrnoException).code}`);
+  }
+}
+
+/** The top-level lists of a data file, one per resource; the rest (`lastIds`) is bookkeeping, shown as JSON only. */
+function collectionsOf(file: string, text: string): Record<string, unknown[]> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new HTTPException(409, `${shown(file)} is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new HTTPException(409, `${shown(file)} holds no JSON object, so no collections`);
+  }
+  return Object.fromEntries(Object.entries(data).filter((entry) => Array.isArray(entry[1])));
+}
+
+/** The data file as it is on disk now: read on every request, never cached, so it shows what a reset did. */
+async function readServiceData(service: string, file: string) {
+  const text = await readText(file);
+  return {
+    service,
+    file: shown(file),
+    exists: text !== undefined,
+    collections: text === undefined ? {} : collectionsOf(file, text),
+    text: text ?? '',
+  };
+}
+
+/** `GET /api/services/{service}/data`, and the resets of one service or of the whole town, on the page's API. */
+export function addDataRoutes(api: Api, { registry, monitor, reset }: DataDeps): void {
+  const known = (name: string) => {
+    const service = registry.get(name);
+    if (!service) throw new HTTPException(404, `No service ${name} in this town`);
+    return service;
+  };
+
+  const resetNow = async (names: string[]) => {
+    if (!reset) throw new HTTPException(409, NO_RESET);
+    try {
+      await reset(names);
+    } catch (error) {
+      throw new HTTPException(500, `could not reset ${names.join(', ')}: ${(error as Error).message}`);
+    }
+    // Their record counts changed: a probe now tells the page (and its Data card) at once, not a second later.
+    await monitor.states(0);
+    return { reset: names };
+  };
+
+  api.get(
+    '/api/services/{service}/data',
+    {
+      summary: "A service's data file, collection by collection and as its text",
+      description:
+        'Read from the file, not from the service: a small file is rewritten before each write is answered, a ' +
+        'big one may hold its newest changes in <file>.journal for a while. Before the service first ran there is ' +
+        'no file: no collections, and exists is false.',
+      operationId: 'read_service_data',
+      tags,
+      params: DataPath,
+      response: ServiceDataPublic,
+      errors: {
+        404: 'No such service in this town',
+        409: 'The data file is not JSON, or its folder is unknown',
+      },
+    },
+    async ({ params }) => {
+      const { name, dataFile } = known(params.service);
+      if (!dataFile) throw new HTTPException(409, `The playground was not told where ${name} keeps its data`);
+      return readServiceData(name, dataFile);
+    },
+  );
+
+  api.post(
+    '/api/services/{service}/reset',
+    {
+      summary: 'Put one service back to its seed data',
+      description:
+        'Stops the service, removes its data file and journal, starts it again: it writes its seed.',
+      operationId: 'reset_service',
+      tags,
+      params: DataPath,
+      response: ResetPublic,
+      errors: { 404: 'No such service in this town', 409: 'The playground runs without npm start' },
+    },
+    ({ params }) => resetNow([known(params.service).name]),
+  );
+
+  api.post(
+    '/api/reset',
+    {
+      summary: 'Put every service of the town back to its seed data',
+      operationId: 'reset_town',
+      tags,
+      response: ResetPublic,
+      errors: { 409: 'The playground runs without npm start' },
+    },
+    () => resetNow([...registry.keys()]),
+  );
+}

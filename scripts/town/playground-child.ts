@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { endGroup, type FromPlayground, type Launch, type ToPlayground } from '@microtown/kit/town';
+import { killGroup } from './supervisor.js';
+
+export interface PlaygroundChild {
+  send(message: ToPlayground): void;
+  /** Resolves once it has exited (it is restarted unless stopping). */
+  stop(): Promise<void>;
+  /** Kills it at once, synchronously, for an `exit` handler. */
+  kill(): void;
+}
+
+export interface PlaygroundChildOptions {
+  print(line: string): void;
+  onMessage(message: FromPlayground): void;
+  /** Told when it exits by itself, and when it is started again. */
+  onRestart(line: string): void;
+}
+
+const RESTART_MS = 1000;
+/** One that exits sooner than this after it started cannot start (port in use, a bad setting): it stays down. */
+const RAN_MS = 5000;
+
+/**
+ * The playground under `npm start`, with an IPC channel to it: the town's events go to it, its reset requests come
+ * back. If it crashes once running, it is started again (the services reach each other through it), once a second at most.
+ */
+export function runPlayground(launch: Launch, options: PlaygroundChildOptions): PlaygroundChild {
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let exited = Promise.resolve();
+
+  const start = () => {
+    const startedAt = Date.now();
+    const started = spawn(launch.command[0] as string, launch.command.slice(1), {
+      cwd: launch.cwd,
+      env: { ...process.env, ...launch.env },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    child = started;
+    for (const source of [started.stdout, started.stderr]) {
+      if (source) createInterface({ input: source }).on('line', options.print);
+    }
+    started.on('message', (message) => options.onMessage(message as FromPlayground));
+    exited = new Promise((resolve) =>
+      started.once('exit', (code, signal) => {
+        resolve();
+        if (stopping || child !== started || Date.now() - startedAt < RAN_MS) return;
+        options.onRestart(`the playground stopped (${signal ?? `exit code ${code}`}); starting it again`);
+        setTimeout(() => {
+          if (!stopping) start();
+        }, RESTART_MS).unref();
+      }),
+    );
+  };
+  start();
+
+  return {
+    send(message) {
+      if (child?.connected) child.send(message, () => undefined);
+    },
+    async stop() {
+      stopping = true;
+      const running = child;
+      if (running?.pid && running.exitCode === null && running.signalCode === null) {
+        await endGroup(running.pid).catch(() => undefined);
+      }
+      await exited;
+    },
+    kill() {
+      stopping = true;
+      killGroup(child);
+    },
+  };
+}
