@@ -3,15 +3,20 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readSettings, z } from '@microtown/kit';
 import {
+  dataFileOf,
   type FromPlayground,
   formatLogEntry,
   type Launch,
+  type PlannedService,
   planTown,
+  plural,
+  serviceUrlVariable,
   type TownEvent,
   UserMistake,
 } from '@microtown/kit/town';
 import { untilHealthy } from './health.js';
 import { reloadsOn, withExercise } from './town/exercise-town.js';
+import { watchNewServices } from './town/new-services.js';
 import { type PlaygroundChild, runPlayground } from './town/playground-child.js';
 import { createRelay } from './town/relay.js';
 import { type Supervised, supervise } from './town/supervisor.js';
@@ -20,8 +25,11 @@ const ROOT = join(import.meta.dirname, '..');
 
 const COLORS = [36, 35, 33, 32, 34, 31];
 const HEALTH_TIMEOUT_MS = 20_000;
-/** The first start builds the page first; the playground is waited for as long as it is still working at it. */
-const PLAYGROUND_TIMEOUT_MS = 180_000;
+/**
+ * The first start builds the page (it says so): the playground is waited for while it runs, however slow the machine,
+ * and given up on only when it could not start.
+ */
+const PLAYGROUND_TIMEOUT_MS = 600_000;
 
 /** For tests and a second town beside the first: move every port, keep every data file elsewhere. */
 const Settings = z.object({
@@ -72,10 +80,11 @@ function printTable(rows: { name: string; url: string; up: boolean }[]) {
 
 /**
  * What the terminal shows of an event, under its service's name: a JSON log line made readable (as printed with
- * LOG_FORMAT=json), a plain line as printed, a reload or a crash in words.
+ * LOG_FORMAT=json), a plain line as printed, a reload, a crash or a new service in words.
  */
 function terminalLine(event: TownEvent, format: 'pretty' | 'json'): string | undefined {
   if (event.type === 'log') return format === 'json' ? event.line : formatLogEntry(event.entry);
+  if (event.type === 'service') return `new service: joins the town at ${event.url}`;
   if (event.state === 'starting' && event.file) return `${event.file} changed: restarting`;
   if (event.state === 'up' && event.file) return `reloaded (${event.file})`;
   if (event.state === 'crashed') return `crashed: ${event.reason}; it starts again on the next save`;
@@ -90,11 +99,12 @@ async function main() {
   }
   const settings = readSettings(Settings);
   const townRoot = settings.TOWN_ROOT ?? ROOT;
-  const plan = await planTown(townRoot, {
+  const planOptions = {
     offset: settings.TOWN_PORT_OFFSET,
     dataDir: settings.TOWN_DATA_DIR,
     playground: true,
-  });
+  };
+  const plan = await planTown(townRoot, planOptions);
   if (args.impl && !args.exercise) throw new UserMistake(`--impl needs --exercise <NN>; ${USAGE}`);
   const chosen = args.exercise ? withExercise(plan.services, args.exercise, args.impl) : undefined;
   const services = chosen?.services ?? plan.services;
@@ -134,7 +144,7 @@ async function main() {
     relay.push(event);
   };
 
-  const supervised = new Map<string, Supervised>(
+  const supervised = new Map<string, Supervised<PlannedService>>(
     services.map((s) => [
       s.name,
       supervise(s, { watch: !args['no-watch'], onEvent, reloadsOn: reloadsOn(s, services) }),
@@ -144,7 +154,7 @@ async function main() {
     for (const name of names) {
       const service = supervised.get(name);
       if (!service) throw new UserMistake(`no service "${name}" in this town`);
-      const file = service.launch.env.DATA_FILE ?? join(service.launch.cwd, 'data', `${name}.json`);
+      const file = service.launch.env.DATA_FILE ?? dataFileOf(service.launch.manifest);
       await service.restart(undefined, async () => {
         for (const path of [file, `${file}.journal`]) await rm(path, { force: true });
       });
@@ -177,6 +187,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(0), 8000).unref();
+    await joining.close();
     await Promise.all([...supervised.values()].map((s) => s.close()));
     await playground?.stop();
     process.exit(0);
@@ -199,9 +210,33 @@ async function main() {
       );
     }
   }
+  // A service generated while the town runs joins it: started, watched, proxied, and known to the others (their
+  // next restart gives them its <NAME>_SERVICE_URL).
+  const joining = watchNewServices(townRoot, new Set(supervised.keys()), async (name) => {
+    const joined = (await planTown(townRoot, planOptions)).services.find((s) => s.name === name);
+    if (!joined || supervised.has(name) || stopping) return;
+    const variable = serviceUrlVariable(name);
+    for (const other of supervised.values()) other.launch.env[variable] = joined.env[variable] as string;
+    const service = supervise(joined, { watch: !args['no-watch'], onEvent });
+    supervised.set(name, service);
+    colorOf.set(name, COLORS[supervised.size % COLORS.length] as number);
+    onEvent({
+      type: 'service',
+      service: name,
+      url: joined.url,
+      calls: joined.manifest.calls,
+      lists: Object.keys(joined.manifest.resources).map(plural),
+      dataFile: joined.env.DATA_FILE ?? dataFileOf(joined.manifest),
+      at: new Date().toISOString(),
+    });
+    await service.start(HEALTH_TIMEOUT_MS);
+  });
+
   const started = Date.now();
   const [playgroundUp, ...servicesUp] = await Promise.all([
-    untilHealthy(`${playgroundLaunch.url}/health`, started + PLAYGROUND_TIMEOUT_MS),
+    untilHealthy(`${playgroundLaunch.url}/health`, started + PLAYGROUND_TIMEOUT_MS, () =>
+      Boolean(playground?.gone()),
+    ),
     ...[...supervised.values()].map((s) => s.start(HEALTH_TIMEOUT_MS)),
   ]);
   const rows = [

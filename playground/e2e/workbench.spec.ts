@@ -1,4 +1,4 @@
-import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { copyTown, type NpmStart, npmStart } from '../../test/town/npm-start.js';
@@ -99,5 +99,45 @@ test('saving a file of a service reloads it alone; a bad save shows its error un
   await expect(down).toHaveCount(0);
   expect((await createUser('ada-fixed@example.com')).status).toBe(201);
   // The others kept running all along.
+  expect((await fetch(`${town.url('inventory')}/health`)).status).toBe(200);
+});
+
+test('a service made while the town runs joins it: started, proxied, and on the page, without a restart', async ({
+  page,
+}) => {
+  await page.goto(town.playground);
+  await expect(page.locator('#live')).toHaveText('live');
+  // What `npm run generate service -- parcel 4105` leaves behind: a folder with its manifest and its code.
+  const parcel = join(root, 'services', 'parcel-service');
+  await cp(join(root, 'services', 'notification-service'), parcel, { recursive: true });
+  const manifest = JSON.parse(await readFile(join(parcel, 'service.json'), 'utf8'));
+  await writeFile(join(parcel, 'service.json'), JSON.stringify({ ...manifest, name: 'parcel', port: 4105 }));
+
+  await expect(page.locator('#notes')).toContainText('parcel joined the town', { timeout: 20_000 });
+  const row = page.locator('#services tr[data-service="parcel"]');
+  await expect(row).toContainText('up', { timeout: 20_000 });
+  expect((await fetch(`${town.playground}/svc/parcel/health`)).status).toBe(200);
+  expect(town.child.output()).toMatch(
+    /\[parcel\]\s+new service: joins the town at http:\/\/127\.0\.0\.1:\d+/,
+  );
+  // It is watched like the others.
+  await appendFile(join(parcel, 'src', 'server.ts'), '\n// edited\n');
+  await expect(page.locator('#notes')).toContainText('parcel reloaded (src/server.ts)', { timeout: 20_000 });
+});
+
+test("the Data card's reset, under npm start: the service is restarted on its seed data, the others untouched", async ({
+  page,
+}) => {
+  const created = (await (await createUser('ada-reset@example.com')).json()) as { id: string };
+  await page.goto(town.playground);
+  const card = page.locator('#data');
+  await card.locator('select[name="service"]').selectOption('user');
+  await expect(card.locator('[data-panel="tables"]')).toContainText('ada-reset@example.com');
+  await card.getByRole('button', { name: 'reset this service' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Reset', exact: true }).click();
+  await expect(card.locator('.reset-status')).toHaveText('user: back to the seed data', { timeout: 30_000 });
+  await expect(card.locator('[data-panel="tables"]')).not.toContainText('ada-reset@example.com');
+  expect((await fetch(`${town.url('user')}/users/${created.id}`)).status).toBe(404);
+  expect(town.child.output()).toMatch(/\[user\]\s+data reset to its seed/);
   expect((await fetch(`${town.url('inventory')}/health`)).status).toBe(200);
 });

@@ -38,8 +38,8 @@ export function createProxy({ registry, recorder, switches, timeoutMs = 10_000 }
   const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
   const timedOut = new WeakSet<IncomingMessage>();
-  const names = [...registry.keys()].join(', ') || 'none yet';
-  const notFound = `Not Found: /svc/<service>/<path> reaches only the town's services (${names})`;
+  const notFound = () =>
+    `Not Found: /svc/<service>/<path> reaches only the town's services (${[...registry.keys()].join(', ') || 'none yet'})`;
 
   const failed = (service: Service, error: Error & { code?: string }, req: IncomingMessage) => {
     if (timedOut.has(req))
@@ -53,54 +53,56 @@ export function createProxy({ registry, recorder, switches, timeoutMs = 10_000 }
     ] as const;
   };
 
-  const proxies = new Map<string, RequestHandler>();
-  for (const service of registry.values()) {
-    proxies.set(
-      service.name,
-      createProxyMiddleware<IncomingMessage, ServerResponse>({
-        target: service.url,
-        changeOrigin: true,
-        agent: service.url.startsWith('https:') ? httpsAgent : agent,
-        proxyTimeout: timeoutMs,
-        // Set with the request's own headers: a request queued for a pooled socket has sent them by the time
-        // `proxyReq` fires, and a setHeader there throws.
-        headers: { via: VIA },
-        // Of the default plugins, errorResponsePlugin would answer a failed call in plain text (the `error` handler
-        // below answers FastAPI's 503) and loggerPlugin would print every call (the recorder keeps them); the two
-        // kept guard against crashes on socket errors and a restarting target, and wire the `on` handlers.
-        ejectPlugins: true,
-        plugins: [debugProxyErrorsPlugin, proxyEventsPlugin],
-        on: {
-          proxyReq: (proxyReq, req) => {
-            proxyReq.once('timeout', () => timedOut.add(req));
-          },
-          // A redirect to `/docs/` means the service's /docs/, which is /svc/<name>/docs/ from here.
-          proxyRes: (proxyRes) => {
-            const location = proxyRes.headers.location;
-            if (location?.startsWith('/') && !location.startsWith('//')) {
-              proxyRes.headers.location = `/svc/${service.name}${location}`;
-            }
-          },
-          error: (error, req, res) => {
-            if (!('writeHead' in res)) return;
-            const [status, detail] = failed(service, error, req);
-            answer(res, status, detail);
-          },
+  // One per service, made on its first call: a service that joins the town later is proxied alike.
+  const proxies = new Map<string, { url: string; handle: RequestHandler }>();
+  const proxyOf = (service: Service) => {
+    const known = proxies.get(service.name);
+    if (known?.url === service.url) return known.handle;
+    const handle = createProxyMiddleware<IncomingMessage, ServerResponse>({
+      target: service.url,
+      changeOrigin: true,
+      agent: service.url.startsWith('https:') ? httpsAgent : agent,
+      proxyTimeout: timeoutMs,
+      // Set with the request's own headers: a request queued for a pooled socket has sent them by the time
+      // `proxyReq` fires, and a setHeader there throws.
+      headers: { via: VIA },
+      // Of the default plugins, errorResponsePlugin would answer a failed call in plain text (the `error` handler
+      // below answers FastAPI's 503) and loggerPlugin would print every call (the recorder keeps them); the two
+      // kept guard against crashes on socket errors and a restarting target, and wire the `on` handlers.
+      ejectPlugins: true,
+      plugins: [debugProxyErrorsPlugin, proxyEventsPlugin],
+      on: {
+        proxyReq: (proxyReq, req) => {
+          proxyReq.once('timeout', () => timedOut.add(req));
         },
-      }),
-    );
-  }
+        // A redirect to `/docs/` means the service's /docs/, which is /svc/<name>/docs/ from here.
+        proxyRes: (proxyRes) => {
+          const location = proxyRes.headers.location;
+          if (location?.startsWith('/') && !location.startsWith('//')) {
+            proxyRes.headers.location = `/svc/${service.name}${location}`;
+          }
+        },
+        error: (error, req, res) => {
+          if (!('writeHead' in res)) return;
+          const [status, detail] = failed(service, error, req);
+          answer(res, status, detail);
+        },
+      },
+    });
+    proxies.set(service.name, { url: service.url, handle });
+    return handle;
+  };
 
   const forward = (req: IncomingMessage, res: ServerResponse, service: Service) => {
     if (req.destroyed) return;
-    proxies.get(service.name)?.(req, res);
+    proxyOf(service)(req, res);
   };
 
   return {
     handle(req, res) {
       const target = parseProxyPath(req.url);
       const service = target && registry.get(target.service);
-      if (!target || !service) return answer(res, 404, notFound);
+      if (!target || !service) return answer(res, 404, notFound());
       if (String(req.headers.via ?? '').includes('microtown-playground')) {
         return answer(res, 508, `${service.name}'s URL ${service.url} points back at the playground`);
       }

@@ -20,29 +20,34 @@ export interface Service extends Required<Omit<ServiceTarget, 'dataFile'>> {
 
 export type Registry = ReadonlyMap<string, Service>;
 
-/** Checks the targets once, at start: only these names are ever proxied. */
-export function createRegistry(targets: ServiceTarget[]): Registry {
+/** Checks the targets once, at start: only these names are ever proxied (and those that join the town later). */
+export function createRegistry(targets: ServiceTarget[]): Map<string, Service> {
   const registry = new Map<string, Service>();
   for (const target of targets) {
-    if (!SERVICE_NAME.test(target.name)) {
-      throw new UserMistake(`service name ${JSON.stringify(target.name)} is not lower kebab-case, e.g. user`);
-    }
     if (registry.has(target.name)) throw new UserMistake(`service ${target.name} is listed twice`);
-    const url = URL.canParse(target.url) ? new URL(target.url) : undefined;
-    if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
-      throw new UserMistake(
-        `invalid URL for ${target.name}: ${JSON.stringify(target.url)}; expected e.g. http://127.0.0.1:4001`,
-      );
-    }
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    registry.set(target.name, {
-      name: target.name,
-      url: `${url.origin}${url.pathname.replace(/\/+$/, '')}`,
-      port,
-      calls: target.calls ?? [],
-      lists: target.lists ?? [],
-      dataFile: target.dataFile,
-    });
+    registry.set(target.name, checkTarget(target));
   }
   return registry;
+}
+
+/** A target as the proxy uses it: a kebab-case name and an http(s) URL without query, hash or credentials. */
+export function checkTarget(target: ServiceTarget): Service {
+  if (!SERVICE_NAME.test(target.name)) {
+    throw new UserMistake(`service name ${JSON.stringify(target.name)} is not lower kebab-case, e.g. user`);
+  }
+  const url = URL.canParse(target.url) ? new URL(target.url) : undefined;
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
+    throw new UserMistake(
+      `invalid URL for ${target.name}: ${JSON.stringify(target.url)}; expected e.g. http://127.0.0.1:4001`,
+    );
+  }
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  return {
+    name: target.name,
+    url: `${url.origin}${url.pathname.replace(/\/+$/, '')}`,
+    port,
+    calls: target.calls ?? [],
+    lists: target.lists ?? [],
+    dataFile: target.dataFile,
+  };
 }

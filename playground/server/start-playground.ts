@@ -11,7 +11,7 @@ import { type Graph, graph } from './graph.js';
 import { createMonitor } from './monitor.js';
 import { createProxy } from './proxy.js';
 import { createRecorder, type Recorder } from './recorder.js';
-import { createRegistry, type ServiceTarget } from './registry.js';
+import { checkTarget, createRegistry, type ServiceTarget } from './registry.js';
 import { createSwitches, type Switches } from './switches.js';
 import { connectWorkbench, type Workbench } from './workbench.js';
 import { addWorkbenchRoutes } from './workbench-api.js';
@@ -73,7 +73,16 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const workbench = options.workbench ?? connectWorkbench(undefined);
   addDataRoutes(api, { registry, monitor, reset: options.reset ?? workbench.reset });
   addWorkbenchRoutes(api, workbench);
-  const unsubscribe = workbench.subscribe((happened) => events.town(happened));
+  const unsubscribe = workbench.subscribe((happened) => {
+    // A service generated while the town runs is proxied from now on, as if it had been there at start.
+    const joined = happened.flatMap((e) => (e.type === 'service' ? [e] : []));
+    for (const { service, url, calls, lists, dataFile } of joined) {
+      registry.set(service, checkTarget({ name: service, url, calls, lists, dataFile }));
+      switches.add(service);
+    }
+    events.town(happened);
+    if (joined.length) void events.servicesChanged();
+  });
   let selfUrl = '';
   const check = addCheckRoutes(api, {
     enabled: false,

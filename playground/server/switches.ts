@@ -6,6 +6,8 @@ export interface Switches {
   get(service: string): Switch;
   set(service: string, value: Switch): void;
   all(): Record<string, Switch>;
+  /** A service that joined the town: normal until switched. */
+  add(service: string): void;
 }
 
 const NORMAL: Switch = { mode: 'normal' };
@@ -19,5 +21,8 @@ export function createSwitches(services: string[]): Switches {
       if (state.has(service)) state.set(service, value);
     },
     all: () => Object.fromEntries(state),
+    add: (service) => {
+      if (!state.has(service)) state.set(service, NORMAL);
+    },
   };
 }

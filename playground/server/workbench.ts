@@ -48,10 +48,8 @@ export function connectWorkbench(channel: Channel | undefined): Workbench {
 
   const take = (events: TownEvent[]) => {
     for (const event of events) {
-      if (event.type === 'state') {
-        states.set(event.service, event);
-        continue;
-      }
+      if (event.type === 'state') states.set(event.service, event);
+      if (event.type !== 'log') continue;
       const kept = lines.get(event.entry.service) ?? [];
       kept.push(event.entry);
       if (kept.length > KEPT_LINES) kept.splice(0, kept.length - KEPT_LINES);

@@ -9,6 +9,8 @@ export interface PlaygroundChild {
   stop(): Promise<void>;
   /** Kills it at once, synchronously, for an `exit` handler. */
   kill(): void;
+  /** Whether it has exited and will not be started again (it could not start). */
+  gone(): boolean;
 }
 
 export interface PlaygroundChildOptions {
@@ -29,6 +31,7 @@ const RAN_MS = 5000;
 export function runPlayground(launch: Launch, options: PlaygroundChildOptions): PlaygroundChild {
   let child: ChildProcess | undefined;
   let stopping = false;
+  let gaveUp = false;
   let exited = Promise.resolve();
 
   const start = () => {
@@ -47,7 +50,11 @@ export function runPlayground(launch: Launch, options: PlaygroundChildOptions): 
     exited = new Promise((resolve) =>
       started.once('exit', (code, signal) => {
         resolve();
-        if (stopping || child !== started || Date.now() - startedAt < RAN_MS) return;
+        if (stopping || child !== started) return;
+        if (Date.now() - startedAt < RAN_MS) {
+          gaveUp = true;
+          return;
+        }
         options.onRestart(`the playground stopped (${signal ?? `exit code ${code}`}); starting it again`);
         setTimeout(() => {
           if (!stopping) start();
@@ -73,5 +80,6 @@ export function runPlayground(launch: Launch, options: PlaygroundChildOptions): 
       stopping = true;
       killGroup(child);
     },
+    gone: () => gaveUp,
   };
 }

@@ -12,8 +12,8 @@ import {
 import { type FSWatcher, watch } from 'chokidar';
 import { untilHealthy } from '../health.js';
 
-export interface Supervised {
-  readonly launch: Launch;
+export interface Supervised<L extends Launch = Launch> {
+  readonly launch: L;
   state(): ServiceState;
   /** Starts it and resolves once it answers HTTP (true), or has exited or not answered in time (false). */
   start(timeoutMs?: number): Promise<boolean>;
@@ -56,7 +56,7 @@ export function killGroup(child: ChildProcess | undefined): void {
  * Runs one service of the town in its own process group, reads its output line by line (each line an event), and
  * restarts it alone when one of its files is saved. A service that crashes stays down until the next save.
  */
-export function supervise(launch: Launch, options: SuperviseOptions): Supervised {
+export function supervise<L extends Launch>(launch: L, options: SuperviseOptions): Supervised<L> {
   const { onEvent, startTimeoutMs = 20_000 } = options;
   let child: ChildProcess | undefined;
   let state: ServiceState = 'stopped';

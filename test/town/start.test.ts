@@ -49,7 +49,9 @@ async function startWithNpm(block?: string, env: Record<string, string> = {}) {
   const urls = new Map(services.map((s) => [s.name, `http://127.0.0.1:${s.port + offset}`]));
   if (block) {
     const blocker = createServer();
-    const port = (services.find((s) => s.name === block)?.port ?? 0) + offset;
+    const port =
+      (block === 'playground' ? PLAYGROUND_PORT : (services.find((s) => s.name === block)?.port ?? 0)) +
+      offset;
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     blockers.push(blocker);
   }
@@ -156,6 +158,14 @@ describe('npm start', () => {
     expect(await child.exited()).toBe(1);
     expect(child.output().trim().split('\n')).toHaveLength(1);
     expect(child.output().trim()).toMatch(message);
+  });
+
+  it('says at once that the playground cannot start, and why, rather than waiting for it', async () => {
+    const { child, urls } = await startWithNpm('playground');
+    await child.waitFor(/The playground is not answering at/, 30_000);
+    expect(child.output()).toMatch(/\[playground\]\s+.*already in use/);
+    expect(child.output()).toMatch(/playground\s+DOWN/);
+    expect(await health(urls.get('user') as string)).toBe(200);
   });
 
   it('reports a port in use by the service name, in one line, and starts the rest', async () => {

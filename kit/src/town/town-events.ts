@@ -99,6 +99,16 @@ export type TownEvent =
       /** Why it is down: the error line of its output. */
       reason?: string;
       at: string;
+    }
+  /** A service made while the town runs (`npm run generate service`): the playground proxies it from now on. */
+  | {
+      type: 'service';
+      service: string;
+      url: string;
+      calls: string[];
+      lists: string[];
+      dataFile: string;
+      at: string;
     };
 
 /**

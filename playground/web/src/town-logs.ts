@@ -101,6 +101,16 @@ export function createTownLogs(
       );
   };
 
+  const joined = (service: string, url: string) => {
+    const item = el('p', `${service} joined the town (${url}); the others see it once they restart`, {
+      class: 'note',
+      'data-kind': 'reloaded',
+      role: 'status',
+    });
+    notes.append(item);
+    window.setTimeout(() => item.remove(), NOTE_MS);
+  };
+
   void getJson<TownState>('/api/town')
     .then((town) => {
       if (!town.supervised) {
@@ -118,7 +128,10 @@ export function createTownLogs(
   return {
     seen(events) {
       const fresh = events.flatMap((e) => (e.type === 'log' ? [e.entry] : []));
-      for (const change of events) if (change.type === 'state') note(change);
+      for (const change of events) {
+        if (change.type === 'state') note(change);
+        if (change.type === 'service') joined(change.service, change.url);
+      }
       if (!fresh.length) return;
       lines = [...lines, ...fresh].slice(-1000);
       render();

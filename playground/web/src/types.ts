@@ -40,7 +40,10 @@ export type LogLevel = LogEntry['level'];
 export type ServiceChange = z.output<typeof ServiceChangePublic>;
 export type TownState = z.output<typeof TownPublic>;
 /** The server-sent event `town`: log lines and changes, in the order they happened. */
-export type TownEvent = { type: 'log'; entry: LogEntry } | ServiceChange;
+export type TownEvent =
+  | { type: 'log'; entry: LogEntry }
+  | ServiceChange
+  | { type: 'service'; service: string; url: string; at: string };
 export type CheckRun = z.output<typeof CheckRunSchema>;
 export type TaskRun = CheckRun['tasks'][number];
 export type CheckState = z.output<typeof CheckStateSchema>;
