@@ -1,6 +1,7 @@
 import { DurableJSONFile, StoreError } from './durable-json-file.js';
 import { readJournal, snapshotHash } from './journal.js';
 import { applyOps } from './journal-ops.js';
+import { checkShape } from './store-shape.js';
 import { Tracker } from './store-tracker.js';
 
 const FIX = 'move the journal away to start from the data file as it is (its changes are then lost)';
@@ -14,6 +15,7 @@ export async function loadStore(file: string, defaults: object, log: (line: stri
   const snapshot = new DurableJSONFile<Record<string, unknown>>(file);
   const bytes = await snapshot.readBytes();
   const found = bytes ? snapshot.parse(bytes.toString('utf8')) : null;
+  if (found) checkShape(file, found, defaults);
   const raw: Record<string, unknown> = { ...structuredClone(defaults), ...found };
   const tracker = new Tracker(raw);
   const hash = bytes ? snapshotHash(bytes) : undefined;

@@ -61,6 +61,10 @@ describe('openStore', () => {
     ['[]', /holds an array, not a JSON object/],
     ['3', /holds a number, not a JSON object/],
     ['null', /holds null, not a JSON object/],
+    ['{"users": 5}', /: users is a number, not a list of records; fix it or move it away/],
+    ['{"users": [{"id": 1}, 7]}', /: users\[1\] is a number, not a record/],
+    ['{"users": [], "lastIds": []}', /: lastIds is a list, not an object/],
+    ['{"items": [], "lastIds": {}}', /holds items, not users: is it another service's data file\?/],
   ])('refuses %s, naming the file and leaving it untouched', async (content, message) => {
     await mkdir(join(dir, 'data'));
     await writeFile(file, content);

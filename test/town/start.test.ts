@@ -160,6 +160,17 @@ describe('npm start', () => {
     expect(child.output().trim()).toMatch(message);
   });
 
+  it('starts the playground again if it dies, and says so: the services reach each other through it', async () => {
+    const { child, dataDir, playground } = await startWithNpm();
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+    const first = (await townProcesses(dataDir)).filter((p) => p.service === 'playground');
+    expect(first.length).toBeGreaterThan(0);
+    for (const { pid } of first) process.kill(pid, 'SIGKILL');
+    await child.waitFor(/\[playground\]\s+the playground stopped \(SIGKILL\); starting it again/, 10_000);
+    await child.waitFor(/playground listening on[^\n]*\n(?:.|\n)*playground listening on/, 30_000);
+    expect(await health(playground)).toBe(200);
+  });
+
   it('says at once that the playground cannot start, and why, rather than waiting for it', async () => {
     const { child, urls } = await startWithNpm('playground');
     await child.waitFor(/The playground is not answering at/, 30_000);
