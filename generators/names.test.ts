@@ -82,6 +82,8 @@ describe('names', () => {
     ['4105.5', /1024 to 65535/],
     ['http', /1024 to 65535/],
     ['4000', /playground/],
+    ['6000', /browsers and Node's fetch refuse to call/],
+    ['5060', /bad ports/],
   ])('refuses the port %s', (port, message) => {
     expect(() => checkPort(port)).toThrow(message);
   });

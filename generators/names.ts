@@ -1,4 +1,4 @@
-import { SERVICE_NAME as KEBAB, PLAYGROUND_PORT, plural } from '@microtown/kit/town';
+import { blockedPort, SERVICE_NAME as KEBAB, PLAYGROUND_PORT, plural } from '@microtown/kit/town';
 import { GeneratorError } from './errors.js';
 
 export { plural };
@@ -96,6 +96,8 @@ export function checkPort(value: string | number | undefined): number {
       `invalid port ${JSON.stringify(String(value))}: use a number from 1024 to 65535, e.g. 4105`,
     );
   }
+  const blocked = blockedPort(port);
+  if (blocked) throw new GeneratorError(`port ${port} ${blocked}`);
   if (port === PLAYGROUND_PORT)
     throw new GeneratorError(
       `port ${PLAYGROUND_PORT} belongs to the playground; pick another one, e.g. 4105`,

@@ -14,6 +14,7 @@ describe('readSettings', () => {
     [{ PORT: '80' }, /PORT="80"/],
     [{ PORT: '70000' }, /PORT="70000"/],
     [{ PORT: 'x' }, /PORT="x"/],
+    [{ PORT: '6000' }, /PORT="6000" \(is one that browsers and Node's fetch refuse to call/],
     [{ USER_SERVICE_URL: 'user:4001' }, /USER_SERVICE_URL="user:4001"/],
     [{ USER_SERVICE_URL: 'ftp://127.0.0.1' }, /USER_SERVICE_URL/],
   ])('refuses %o naming the setting', (env, pattern) => {

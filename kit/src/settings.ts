@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserMistake } from './town/mistake.js';
+import { BLOCKED_PORTS, blockedPort } from './town/ports.js';
 
 /** A setting from the environment that cannot be used; the message names it and the value. */
 export class SettingsError extends UserMistake {
@@ -7,7 +8,14 @@ export class SettingsError extends UserMistake {
 }
 
 /** A TCP port setting, 1024-65535, with a default. */
-export const port = (fallback: number) => z.coerce.number().int().min(1024).max(65535).default(fallback);
+export const port = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(65535)
+    .refine((value) => !BLOCKED_PORTS.has(value), { error: (issue) => blockedPort(Number(issue.input)) })
+    .default(fallback);
 
 /** An http(s) base URL setting, with a default. */
 export const baseUrl = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);

@@ -22,7 +22,7 @@ export {
   serviceCommand,
   type TownPlan,
 } from './plan.js';
-export { HOST, PLAYGROUND_PORT } from './ports.js';
+export { BLOCKED_PORTS, blockedPort, HOST, PLAYGROUND_PORT } from './ports.js';
 export { endGroup, groupMembers } from './process-group.js';
 export {
   type FromPlayground,

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { UserMistake } from './mistake.js';
 import { SERVICE_NAME, serviceFolder } from './names.js';
+import { BLOCKED_PORTS, blockedPort } from './ports.js';
 
 /** A `service.json` that does not parse or has the wrong shape; the message names the file and the field. */
 export class ManifestError extends UserMistake {
@@ -13,7 +14,11 @@ export class ManifestError extends UserMistake {
 /** `services/<name>-service/service.json`: how the town finds a service, its port and whom it calls. */
 export const Manifest = z.object({
   name: z.string().regex(SERVICE_NAME, 'use lower kebab-case, e.g. user'),
-  port: z.int().min(1024).max(65535),
+  port: z
+    .int()
+    .min(1024)
+    .max(65535)
+    .refine((port) => !BLOCKED_PORTS.has(port), { error: (issue) => blockedPort(Number(issue.input)) }),
   calls: z.array(z.string().regex(SERVICE_NAME)).default([]),
   /** Each resource the generator added, with its fields and their types: `{ "item": { "stock": "integer" } }`. */
   resources: z.record(z.string(), z.record(z.string(), z.string())).default({}),
