@@ -56,6 +56,20 @@ describe('a service built with the kit, over real HTTP', () => {
     expect((await call(method, path, body)).status).toBe(status);
   });
 
+  it("answers a value nested thousands deep with a 422 in FastAPI's shape, its echo cut short", async () => {
+    for (const depth of [5000, 20_000]) {
+      const { status, headers, json } = await call(
+        'POST',
+        '/things',
+        `{"name":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+      );
+      expect(status).toBe(422);
+      expect(headers.get('content-type')).toMatch(/application\/json/);
+      expect(json.detail[0].loc).toEqual(['body', 'name']);
+      expect(JSON.stringify(json.detail[0].input)).toContain('"..."');
+    }
+  });
+
   it('answers /health with the service name', async () => {
     expect((await call('GET', '/health')).json).toEqual({ status: 'ok', service: 'things' });
   });

@@ -176,5 +176,18 @@ export function toErrorItems(
   input: unknown,
   schema?: z.ZodType,
 ): ErrorItem[] {
-  return issues.flatMap((issue) => toItems(where, issue, input, schema));
+  return issues
+    .flatMap((issue) => toItems(where, issue, input, schema))
+    .map((item) => ({ ...item, input: bounded(item.input) }));
+}
+
+/** How deep an echoed `input` goes: a value nested deeper (JSON allows any depth) is cut, so the 422 can be sent. */
+const ECHO_DEPTH = 32;
+
+/** `value` as the 422 echoes it: nested arrays and objects below ECHO_DEPTH replaced by `"..."`. */
+function bounded(value: unknown, depth = ECHO_DEPTH): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth === 0) return '...';
+  if (Array.isArray(value)) return value.map((v) => bounded(v, depth - 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bounded(v, depth - 1)]));
 }

@@ -3,20 +3,27 @@ import { Paging, z } from '@microtown/kit';
 /** Paging of every list route (`?limit=&offset=`): the kit's, extended by each list's filter. */
 export { Paging };
 
+/**
+ * The id of a user or an item, sent on to that service in a URL: well-formed text (a lone surrogate, which JSON
+ * allows, cannot be put in a URL), refused with a 422 here rather than failing the call.
+ */
+const PeerId = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((id) => !/\p{Cs}/u.test(id), { error: 'must be well-formed text (no lone surrogate)' });
+
 /** What a client sends to place an order. */
 export const OrderCreate = z
   .object({
-    user_id: z.string().min(1).max(64),
-    item_id: z.string().min(1).max(64),
+    user_id: PeerId,
+    item_id: PeerId,
     quantity: z.int().min(1).max(1000).default(1),
   })
   .meta({ id: 'OrderCreate' });
 export type OrderCreate = z.output<typeof OrderCreate>;
 /** The chapter's `POST /order?user_id=&item_id=`: one of the item. */
-export const ChapterOrderQuery = z.object({
-  user_id: z.string().min(1).max(64),
-  item_id: z.string().min(1).max(64),
-});
+export const ChapterOrderQuery = z.object({ user_id: PeerId, item_id: PeerId });
 export const OrderHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() });
 
 /** `placing` while stock is being reserved; `confirmed` once it is. */
