@@ -69,6 +69,12 @@ export function parseFields(specs: string[]): Field[] {
         `field name "${name}" is reserved (id is added for you; limit and offset page the list)`,
       );
     }
+    // Every JavaScript object has a `constructor`: a field of that name breaks the routes that read records.
+    if (name in Object.prototype) {
+      throw new GeneratorError(
+        `field name "${name}" is reserved (every JavaScript object has one); pick another`,
+      );
+    }
     if (!FIELD_TYPES.includes(type as FieldType)) {
       const types = FIELD_TYPES.join(', ');
       throw new GeneratorError(

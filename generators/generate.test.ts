@@ -226,6 +226,8 @@ describe('bad input', () => {
     [['resource', 'shipping', 'parcels'], 1, /singular/],
     [['resource', 'shipping', 'crate', 'weight:float'], 1, /unknown type "float"/],
     [['resource', 'shipping', 'crate', 'id:string'], 1, /reserved/],
+    [['resource', 'shipping', 'crate', 'constructor:string'], 1, /field name "constructor" is reserved/],
+    [['service', 'parcels', '6000'], 1, /port 6000 is one that browsers and Node's fetch refuse/],
     [['resource', 'shipping'], 1, /missing resource name/],
     [['call', 'shipping', 'shipping'], 1, /does not call itself/],
     [['call', 'shipping', 'nowhere'], 1, /unknown service "nowhere"/],
@@ -324,6 +326,12 @@ describe('--dry-run', () => {
     expect(resource.out).toContain('      +   registerCrates,');
     expect(await snapshot()).toEqual(before);
     expect(await readdir(join(root, '.tmp'))).toEqual([]);
+  });
+
+  it('generates a resource whose name every JavaScript object has (constructor), not "already exists"', async () => {
+    const resource = await cli('resource', 'user', 'constructor', 'name:string', '--dry-run');
+    expect(resource).toMatchObject({ code: 0, err: [] });
+    expect(resource.out).toContain('      +   registerConstructors,');
   });
 
   it('is a dry run too when npm took --dry-run for itself (no -- before the arguments)', async () => {

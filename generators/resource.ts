@@ -64,7 +64,7 @@ export const resource: Generator = {
     const app = existsSync(join(dir, 'src/app.ts')) ? readFileSync(join(dir, 'src/app.ts'), 'utf8') : '';
     const exists =
       existsSync(join(dir, router)) ||
-      manifest.resources?.[name] ||
+      Object.hasOwn(manifest.resources ?? {}, name) ||
       app.includes(`register${data.Resources}`);
     if (exists && !force) {
       throw new GeneratorError(
