@@ -7,6 +7,7 @@ export {
   createClient,
 } from './client.js';
 export { type ErrorItem, HTTPException, RequestValidationError } from './errors.js';
+export { allowedHost, refusal } from './guard.js';
 export { createLogger, type Logger, PROBE_HEADER } from './logger.js';
 export {
   createOutbox,

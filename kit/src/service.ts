@@ -3,6 +3,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { z } from 'zod';
 import { errorHandler, notFound } from './error-handler.js';
+import { refusal } from './guard.js';
 import { createLogger, type Logger, traceAndLog } from './logger.js';
 import { buildOpenAPI, type OpenAPIDocument } from './openapi.js';
 import { redoc } from './redoc.js';
@@ -76,6 +77,12 @@ export function createService(options: ServiceOptions): Service {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(traceAndLog(logger));
+  // Strangers first: a Host it is not reached by (DNS rebinding), or a page of another site changing data.
+  app.use((req, res, next) => {
+    const refused = refusal(req);
+    if (refused) res.status(403).json({ detail: refused });
+    else next();
+  });
   // Like FastAPI, only routes that declare a body read one.
   const parseJson = express.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: isJsonBody });
   // An empty body is no body, as in FastAPI (body-parser would make it `{}`): `POST /send?user_id=...` has none.
