@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { createLogger, type Logger, serve } from '@microtown/kit';
+import { createLogger, type Logger, refusal, serve } from '@microtown/kit';
 import { HOST, PLAYGROUND_PORT } from '@microtown/kit/town';
 import express from 'express';
+import { answer } from './answer.js';
 import { addCheckRoutes, type CheckOptions } from './check-work.js';
 import { createApi } from './create-api.js';
 import { addDataRoutes, type ResetHook } from './data-api.js';
@@ -101,6 +102,9 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   // The proxy path skips Express: it is the hot path, and it must see the raw, undecoded URL.
   const { server, url } = await serve(
     (req, res) => {
+      // As every service of the town: no stranger's Host (DNS rebinding), no other site's page changing anything.
+      const refused = refusal(req);
+      if (refused) return answer(res, 403, refused);
       if (/^\/svc([/?]|$)/.test(req.url ?? '')) proxy.handle(req, res);
       else app(req, res);
     },
