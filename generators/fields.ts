@@ -75,6 +75,11 @@ export function parseFields(specs: string[]): Field[] {
         `field name "${name}" is reserved (every JavaScript object has one); pick another`,
       );
     }
+    if (type === undefined || type === '') {
+      throw new GeneratorError(
+        `field "${name}" has no type: write ${name}:<type>, e.g. ${name}:string (types: ${FIELD_TYPES.join(', ')})`,
+      );
+    }
     if (!FIELD_TYPES.includes(type as FieldType)) {
       const types = FIELD_TYPES.join(', ');
       throw new GeneratorError(

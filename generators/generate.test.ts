@@ -227,6 +227,11 @@ describe('bad input', () => {
     [['resource', 'shipping', 'crate', 'weight:float'], 1, /unknown type "float"/],
     [['resource', 'shipping', 'crate', 'id:string'], 1, /reserved/],
     [['resource', 'shipping', 'crate', 'constructor:string'], 1, /field name "constructor" is reserved/],
+    [
+      ['resource', 'shipping', 'crate', 'amount'],
+      1,
+      /field "amount" has no type: write amount:<type>, e.g. amount:string/,
+    ],
     [['service', 'parcels', '6000'], 1, /port 6000 is one that browsers and Node's fetch refuse/],
     [['resource', 'shipping'], 1, /missing resource name/],
     [['call', 'shipping', 'shipping'], 1, /does not call itself/],

@@ -108,7 +108,7 @@ describe('fields', () => {
       'weight:float',
       /unknown type "float" for field weight: use one of string, integer, number, boolean, email/,
     ],
-    ['weight', /unknown type ""/],
+    ['weight', /field "weight" has no type: write weight:<type>/],
     ['Weight:number', /snake_case/],
     ['id:string', /reserved/],
     ['limit:integer', /reserved/],
