@@ -92,6 +92,13 @@ export async function startFakePeers() {
     reservations.set(body.order_id, reservation);
     return reservation;
   });
+  const HeldQuery = {
+    query: z.object({ status: z.string().optional(), limit: z.coerce.number(), offset: z.coerce.number() }),
+  };
+  inventory.get('/reservations', { summary: 'List', ...HeldQuery }, ({ query }) => {
+    const all = [...reservations.values()].filter((r) => !query.status || r.status === query.status);
+    return { data: all.slice(query.offset, query.offset + query.limit), count: all.length };
+  });
   inventory.get('/reservations/{order_id}', { summary: 'Read', ...OrderPath }, ({ params }) => {
     const found = reservations.get(params.order_id);
     if (!found) throw new HTTPException(404, 'Reservation not found');

@@ -23,7 +23,13 @@ export const releaseEntry = (order: OrderRecord): OutboxEntry => ({
 });
 
 /** An order a crash left `placing`: inventory is asked whether its stock is held. Found at start, never stored. */
-type ReconcileEntry = { kind: 'reconcile'; id: string; order_id: string; trace_id: string };
+type ReconcileEntry =
+  | { kind: 'reconcile'; id: string; order_id: string; trace_id: string }
+  /**
+   * Once per start: stock inventory holds for an order orders never stored (a kill -9 after inventory reserved,
+   * before the order reached the disk) is given back. Found at start, never stored.
+   */
+  | { kind: 'orphans'; id: string; trace_id: string };
 
 export interface OutboxDeps {
   inventory: InventoryClient;
@@ -70,6 +76,30 @@ export function createOrdersOutbox(store: Store<OrdersData>, deps: OutboxDeps): 
           return 'delivered';
         },
       },
+      orphans: {
+        target: 'inventory',
+        async deliver() {
+          const orphans: string[] = [];
+          for (let offset = 0; ; offset += 100) {
+            const page = await deps.inventory.heldReservations(offset);
+            if (page.status >= 500) return 'retry';
+            if (page.status !== 200) {
+              logger.error({ status: page.status }, 'inventory refused the list of held reservations');
+              return 'delivered';
+            }
+            orphans.push(...page.body.data.map((r) => r.order_id).filter((id) => !book.get(id)));
+            if (page.body.data.length < 100) break;
+          }
+          if (orphans.length === 0) return 'delivered';
+          logger.warn({ orders: orphans }, 'inventory held stock for orders never stored: releasing it');
+          await store.update((data) => {
+            for (const order_id of orphans)
+              data.outbox.push({ kind: 'release', id: `release-${order_id}`, order_id, trace_id: '' });
+          });
+          outbox.deliverSoon();
+          return 'delivered';
+        },
+      },
       reconcile: {
         target: 'inventory',
         async deliver({ order_id }) {
@@ -93,15 +123,19 @@ export function createOrdersOutbox(store: Store<OrdersData>, deps: OutboxDeps): 
     },
     {
       logger,
-      recover: (data) =>
-        data.orders
+      recover: (data) => [
+        ...data.orders
           .filter((order) => order.status === 'placing')
-          .map((order) => ({
-            kind: 'reconcile',
-            id: `reconcile-${order.id}`,
-            order_id: order.id,
-            trace_id: order.trace_id,
-          })),
+          .map(
+            (order): ReconcileEntry => ({
+              kind: 'reconcile',
+              id: `reconcile-${order.id}`,
+              order_id: order.id,
+              trace_id: order.trace_id,
+            }),
+          ),
+        { kind: 'orphans', id: 'orphans', trace_id: '' },
+      ],
     },
   );
   return outbox;

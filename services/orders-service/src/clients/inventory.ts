@@ -22,6 +22,11 @@ export function createInventoryClient(baseUrl: string) {
       client.post<Reservation>('/reservations', { body, idempotencyKey: `reserve-${body.order_id}` }),
     getReservation: (orderId: string) =>
       client.get<Reservation>(`/reservations/${encodeURIComponent(orderId)}`),
+    /** A page of the reservations still held, oldest first: `{ data, count }`. */
+    heldReservations: (offset: number, limit = 100) =>
+      client.get<{ data: Reservation[]; count: number }>(
+        `/reservations?status=held&limit=${limit}&offset=${offset}`,
+      ),
     /** Gives an order's stock back (204; 404 if it was never reserved). */
     release: (orderId: string) => client.delete(`/reservations/${encodeURIComponent(orderId)}`),
     /** Any other route, untyped. */

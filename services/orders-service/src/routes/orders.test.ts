@@ -11,6 +11,11 @@ let app: TestApp;
 beforeAll(async () => {
   peers = await startFakePeers();
   app = await startTestApp(peers.urls);
+  // At start orders asks inventory once for stock held for orders it never stored; the tests count calls after it.
+  await eventually(
+    () => peers.calls.some((c) => c.method === 'GET' && c.path === '/reservations'),
+    'the check',
+  );
 });
 afterAll(async () => {
   await app.stop();
@@ -238,6 +243,32 @@ describe('after a crash', () => {
       expect((await restarted.call('GET', '/orders/bbbbbbbbbbbb')).status).toBe(404);
     } finally {
       await restarted.stop();
+    }
+  });
+});
+
+describe('at start', () => {
+  it('gives back stock inventory holds for an order it never stored (a kill -9 between the two)', async () => {
+    const others = await startFakePeers();
+    try {
+      const stockBefore = others.stock.get('item2') ?? 0;
+      // What a crashed orders left behind: inventory reserved, the order never reached orders' disk.
+      const reserved = await fetch(`${others.urls.inventory}/reservations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ order_id: 'ghost-1', item_id: 'item2', quantity: 2 }),
+      });
+      expect(reserved.status).toBe(201);
+      expect(others.stock.get('item2')).toBe(stockBefore - 2);
+      const fresh = await startTestApp(others.urls);
+      try {
+        await eventually(() => others.reservations.get('ghost-1')?.status === 'released', 'the release');
+        expect(others.stock.get('item2')).toBe(stockBefore);
+      } finally {
+        await fresh.stop();
+      }
+    } finally {
+      await others.stop();
     }
   });
 });
