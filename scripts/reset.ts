@@ -2,12 +2,11 @@
 // playground, which can stop and start its services; otherwise this removes the data files, and each service writes
 // its seed when it next starts.
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { readSettings, z } from '@microtown/kit';
+import { lockHolder, readSettings, z } from '@microtown/kit';
 import { dataFileOf, HOST, PLAYGROUND_PORT, readServices, type ServiceFolder } from '@microtown/kit/town';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -97,29 +96,6 @@ async function detailOf(response: Response): Promise<string> {
   }
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-/** Who holds `<file>.lock` (kit/src/store-lock.ts writes it), if that process still runs: then it owns the file. */
-async function liveHolder(file: string): Promise<string | undefined> {
-  let holder: { pid?: unknown; host?: unknown };
-  try {
-    holder = JSON.parse(await readFile(`${file}.lock`, 'utf8'));
-  } catch {
-    return undefined; // no lock, or one half-written by a crash: the kit takes such a lock over too
-  }
-  if (typeof holder.pid !== 'number' || !Number.isInteger(holder.pid)) return undefined;
-  if (holder.host !== undefined && holder.host !== hostname())
-    return `process ${holder.pid} on ${holder.host}`;
-  return alive(holder.pid) ? `process ${holder.pid}` : undefined;
-}
-
 /**
  * Removes each data file and its journal, once none of them is in use: a running service keeps its data in memory
  * and would write it all back, so removing its file would reset nothing.
@@ -127,7 +103,7 @@ async function liveHolder(file: string): Promise<string | undefined> {
 async function resetFiles(services: ServiceFolder[], dataDir: string | undefined, io: Io): Promise<void> {
   const files = services.map((s) => ({ name: s.name, file: dataFileOf(s, dataDir) }));
   for (const { name, file } of files) {
-    const holder = await liveHolder(file);
+    const holder = await lockHolder(file);
     if (holder) {
       throw new Error(
         `${name} is running (${holder} holds ${shown(file)}.lock): stop it first, or reset from the town's page`,

@@ -67,3 +67,14 @@ async function readHolder(lock: string): Promise<Holder | undefined> {
     return undefined; // unreadable or half-written by a crash: stale
   }
 }
+
+/**
+ * Who holds `file`'s lock, when that process still runs (then it owns the file, and removing the file would reset
+ * nothing: it writes its memory back): `process 123`, or `process 123 on other-host`; undefined when no one does.
+ */
+export async function lockHolder(file: string): Promise<string | undefined> {
+  const other = await readHolder(`${file}.lock`);
+  if (!other) return undefined;
+  if (other.host !== hostname()) return `process ${other.pid} on ${other.host}`;
+  return alive(other.pid) ? `process ${other.pid}` : undefined;
+}

@@ -1,4 +1,4 @@
-import { $, el } from './dom.js';
+import { $, el, wireTabs } from './dom.js';
 import type { ServiceData, ServiceState } from './types.js';
 
 export interface DataPanel {
@@ -112,16 +112,7 @@ export function createDataPanel(root: HTMLElement): DataPanel {
     }
   };
 
-  for (const tab of root.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
-    tab.addEventListener('click', () => {
-      for (const other of root.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
-        other.setAttribute('aria-selected', String(other === tab));
-      }
-      for (const panel of root.querySelectorAll<HTMLElement>('[data-panel]')) {
-        panel.hidden = panel.dataset.panel !== tab.dataset.tab;
-      }
-    });
-  }
+  wireTabs(root);
 
   picker.addEventListener('change', () => {
     seen = '';

@@ -16,3 +16,16 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
   return element;
 }
+
+/** Tabs of a card: each `[role="tab"]` shows the `[data-panel]` its `data-tab` names and hides the others. */
+export function wireTabs(root: ParentNode): void {
+  const tabs = [...root.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+  for (const tab of tabs) {
+    tab.addEventListener('click', () => {
+      for (const other of tabs) other.setAttribute('aria-selected', String(other === tab));
+      for (const panel of root.querySelectorAll<HTMLElement>('[data-panel]')) {
+        panel.hidden = panel.dataset.panel !== tab.dataset.tab;
+      }
+    });
+  }
+}
