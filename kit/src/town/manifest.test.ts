@@ -24,10 +24,7 @@ describe('readManifest', () => {
   });
 
   it.each([
-    [
-      { name: 'parcel', port: 6000 },
-      /service\.json: port is one that browsers and Node's fetch refuse/,
-    ],
+    [{ name: 'parcel', port: 6000 }, /service\.json: port is one that browsers and Node's fetch refuse/],
     [{ name: 'parcel', port: 80 }, /service\.json: port /],
     [{ name: 'shipping', port: 4105 }, /says "name": "shipping", but its folder is parcel-service/],
   ])('refuses %j in one line naming the file and the field', async (manifest, message) => {
