@@ -7,8 +7,10 @@ import { readTown } from './compose/town.js';
 
 const USAGE = [
   'usage: npm run compose [-- --k8s] [-- --check]',
-  '  writes docker-compose.yml and a Dockerfile per service (and playground/Dockerfile) from services/*/service.json',
-  '  --k8s     writes k8s/ instead of docker-compose.yml: a Deployment, Service and PersistentVolumeClaim per service',
+  '  writes docker-compose.yml (and docker-compose.watch.yml, for docker compose watch) and a Dockerfile per service',
+  '  (and playground/Dockerfile) from services/*/service.json',
+  '  --k8s     writes k8s/ instead: k8s/base/ (a Deployment, Service and PersistentVolumeClaim per service) and',
+  '            k8s/overlays/kind/ (the same on a local kind cluster, with the images kind load docker-image gave it)',
   '  --check   writes nothing; exits 1 if a file is missing or out of date',
   '  --help    this text; more in docs/compose.md',
 ];
@@ -79,7 +81,8 @@ export async function main(argv: string[], io: Io = console_): Promise<number> {
 const flag = (target: Target) => (target === 'k8s' ? ' -- --k8s' : '');
 
 function next(target: Target, playground?: { port: number }): string {
-  if (target === 'k8s') return 'next: build the images, then kubectl apply -k k8s/ (see docs/compose.md)';
+  if (target === 'k8s')
+    return 'next: build the images, then kubectl apply -k k8s/base (on kind: k8s/overlays/kind; see docs/compose.md)';
   const open = playground ? `, then open http://127.0.0.1:${playground.port}` : '';
   return `next: docker compose up --build${open} (see docs/compose.md)`;
 }

