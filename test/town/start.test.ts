@@ -92,14 +92,13 @@ describe('npm start', () => {
       body: JSON.stringify({ user_id: 'u1', item_id: 'item1', quantity: 1 }),
     });
     expect(placed.status).toBe(201);
-    const graph = (await (await fetch(`${playground}/api/graph`)).json()) as {
-      observed: { from: string; to: string }[];
+    // The order's own calls, by its trace (orders also asks inventory once at start, through the playground too).
+    const { trace_id } = (await placed.json()) as { trace_id: string };
+    const { data } = (await (await fetch(`${playground}/api/calls?trace_id=${trace_id}`)).json()) as {
+      data: { caller: string; callee: string; method: string; path: string }[];
     };
-    expect(graph.observed).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ from: 'orders', to: 'user', count: 1 }),
-        expect.objectContaining({ from: 'orders', to: 'inventory', count: 1 }),
-      ]),
+    expect(data.map((c) => `${c.caller} -> ${c.callee} ${c.method} ${c.path}`)).toEqual(
+      expect.arrayContaining(['orders -> user GET /users/u1', 'orders -> inventory POST /reservations']),
     );
     const page = await fetch(playground);
     expect(page.status).toBe(200);
