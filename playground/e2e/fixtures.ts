@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from '@microtown/kit/testing';
+import { eventually, freePort } from '@microtown/kit/testing';
 import { test as base } from '@playwright/test';
 import { startTown, type Town } from '../../test/town/town.js';
 import { PAGE_DIR, type Playground, readTown, serviceUrlVariable, startPlayground } from '../server/index.js';
@@ -35,6 +35,13 @@ export const test = base.extend<{ playground: Playground }, { running: Running }
           probeIntervalMs: 300,
           reset: (services) => resetToSeed(town, services),
         });
+        // At start orders asks inventory for stock held for orders it never stored (retrying until the playground
+        // answers): that call is over before the tests, which each start from an empty record.
+        await eventually(
+          () => playground.recorder.calls({ caller: 'orders', callee: 'inventory' }).length > 0,
+          "orders' start-up check of inventory",
+          { timeoutMs: 20_000 },
+        );
         await use({ town, playground });
         await playground.close();
       } finally {
@@ -44,8 +51,9 @@ export const test = base.extend<{ playground: Playground }, { running: Running }
     { scope: 'worker' },
   ],
   playground: async ({ running }, use) => {
-    // Each test starts from a quiet playground: nothing recorded, every switch normal.
+    // Each test starts from a quiet playground: nothing recorded, every switch normal, no fault set.
     running.playground.recorder.clear();
+    running.playground.faults.clear();
     for (const name of running.town.services.keys())
       running.playground.switches.set(name, { mode: 'normal' });
     await use(running.playground);

@@ -1,12 +1,13 @@
 import type { TownEvent } from '@microtown/kit/town';
 import type { Request, Response } from 'express';
 import type { CheckRun } from './check-work.js';
+import type { Faults } from './faults.js';
 import type { Graph } from './graph.js';
 import type { Monitor } from './monitor.js';
 import type { Call, Recorder } from './recorder.js';
 
 export interface Events {
-  /** `GET /api/events`: server-sent events `services`, `graph`, `calls`, `town`, `check` and `cleared`. */
+  /** `GET /api/events`: server-sent events `services`, `graph`, `calls`, `town`, `check`, `cleared` and `faults`. */
   stream(req: Request, res: Response): Promise<void>;
   /** Sends the services' states now (a switch changed). */
   servicesChanged(): Promise<void>;
@@ -23,6 +24,8 @@ export interface EventsOptions {
   recorder: Recorder;
   monitor: Monitor;
   graph: () => Graph;
+  /** The fault lab: its list is sent as `faults` on connect, and again (batched) when it changes or counts hits. */
+  faults?: Faults;
   /** New calls are sent in batches, at most one per this many milliseconds. */
   batchMs?: number;
 }
@@ -30,7 +33,7 @@ export interface EventsOptions {
 const MAX_BATCH = 500;
 
 /** Live updates for the page: calls in batches (a busy town must not flood the browser), health as probed. */
-export function createEvents({ recorder, monitor, graph, batchMs = 150 }: EventsOptions): Events {
+export function createEvents({ recorder, monitor, graph, faults, batchMs = 150 }: EventsOptions): Events {
   const clients = new Set<Response>();
   let pending: Call[] = [];
   let flushing: NodeJS.Timeout | undefined;
@@ -55,6 +58,16 @@ export function createEvents({ recorder, monitor, graph, batchMs = 150 }: Events
     flushing ??= setTimeout(flush, batchMs);
   });
 
+  // Every call a fault hits changes its count: as with the calls, a page hears of it at most once per batch.
+  let faultsDue: NodeJS.Timeout | undefined;
+  const unwatchFaults = faults?.subscribe(() => {
+    if (clients.size === 0) return;
+    faultsDue ??= setTimeout(() => {
+      faultsDue = undefined;
+      broadcast('faults', faults.list());
+    }, batchMs);
+  });
+
   const heartbeat = setInterval(() => {
     for (const res of clients) res.write(': keep-alive\n\n');
   }, 15_000);
@@ -69,6 +82,7 @@ export function createEvents({ recorder, monitor, graph, batchMs = 150 }: Events
       });
       res.write('retry: 1000\n\n');
       send(res, 'graph', graph());
+      if (faults) send(res, 'faults', faults.list());
       const known = await monitor.states(Number.POSITIVE_INFINITY);
       if (known.length > 0) send(res, 'services', known);
       clients.add(res);
@@ -97,6 +111,8 @@ export function createEvents({ recorder, monitor, graph, batchMs = 150 }: Events
     close() {
       clearInterval(heartbeat);
       clearTimeout(flushing);
+      clearTimeout(faultsDue);
+      unwatchFaults?.();
       for (const res of clients) res.end();
       clients.clear();
     },

@@ -9,6 +9,8 @@ import {
   type RequestHandler,
 } from 'http-proxy-middleware';
 import { answer } from './answer.js';
+import { captureBodies } from './body-capture.js';
+import type { Faults } from './faults.js';
 import { parseProxyPath } from './parse-proxy-path.js';
 import type { Recorder } from './recorder.js';
 import type { Registry, Service } from './registry.js';
@@ -18,6 +20,8 @@ export interface ProxyOptions {
   registry: Registry;
   recorder: Recorder;
   switches: Switches;
+  /** The fault lab's faults, applied to each call before it is forwarded. */
+  faults: Faults;
   /** How long a service may take to answer before the proxy gives up with 504. */
   timeoutMs?: number;
 }
@@ -33,7 +37,13 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
 /** `/svc/<service>/...` to the services of the registry, and nowhere else; every call is recorded. */
-export function createProxy({ registry, recorder, switches, timeoutMs = 10_000 }: ProxyOptions): Proxy {
+export function createProxy({
+  registry,
+  recorder,
+  switches,
+  faults,
+  timeoutMs = 10_000,
+}: ProxyOptions): Proxy {
   // One pool of kept-alive connections per service: http-proxy-middleware 3 opens one per request without it.
   const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
   const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
@@ -110,6 +120,8 @@ export function createProxy({ registry, recorder, switches, timeoutMs = 10_000 }
       const started = performance.now();
       const caller = String(req.headers['x-caller'] ?? '');
       const traceparent = traceIdOf(req.headers.traceparent as string | undefined);
+      // The start of a JSON body, and of an error's JSON answer, as they pass: what explains a failed call.
+      const capture = captureBodies(req, res);
       res.once('close', () => {
         const traceId = traceparent ?? String(res.getHeader('x-trace-id') ?? '');
         recorder.record({
@@ -122,6 +134,7 @@ export function createProxy({ registry, recorder, switches, timeoutMs = 10_000 }
           status: res.headersSent ? res.statusCode : 0,
           duration_ms: Math.round((performance.now() - started) * 100) / 100,
           trace_id: TRACE_ID.test(traceId) ? traceId : null,
+          ...capture.bodies(),
         });
       });
 
@@ -130,8 +143,13 @@ export function createProxy({ registry, recorder, switches, timeoutMs = 10_000 }
         return answer(res, 503, `${service.name} unavailable (switched off in the playground)`);
       }
       req.url = target.path;
-      if (state.mode === 'slow') setTimeout(forward, state.delay_ms, req, res, service);
-      else forward(req, res, service);
+      const pass = () => {
+        if (state.mode === 'slow') setTimeout(forward, state.delay_ms, req, res, service);
+        else forward(req, res, service);
+      };
+      // The fault lab's hook (faults.ts): a matching fault fails, holds, cuts or delays the call before it leaves.
+      const call = { caller, to: service.name, method: req.method ?? 'GET', path: target.path };
+      faults.apply(call, req, res, pass);
     },
     close() {
       agent.destroy();

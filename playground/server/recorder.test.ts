@@ -86,4 +86,21 @@ describe('createRecorder', () => {
     recorder.record(fields());
     expect(seen).toEqual([1]);
   });
+
+  it('finds a call by its id while it is kept', () => {
+    const recorder = createRecorder({ maxCalls: 3 });
+    for (let i = 1; i <= 5; i++) recorder.record(fields({ path: `/${i}` }));
+    expect(recorder.call(4)?.path).toBe('/4');
+    expect(recorder.call(2)).toBeUndefined();
+    expect(recorder.call(6)).toBeUndefined();
+    recorder.clear();
+    expect(recorder.call(5)).toBeUndefined();
+  });
+
+  it('keeps the bodies of the last maxBodies calls only', () => {
+    const recorder = createRecorder({ maxBodies: 2 });
+    for (let i = 1; i <= 4; i++) recorder.record(fields({ request_body: `{"i":${i}}`, response_body: '{}' }));
+    expect(recorder.calls().map((c) => c.request_body)).toEqual([undefined, undefined, '{"i":3}', '{"i":4}']);
+    expect(recorder.calls()[0]).not.toHaveProperty('response_body');
+  });
 });

@@ -16,6 +16,12 @@ export interface Call {
   duration_ms: number;
   /** From `traceparent`, else from the answer's `x-trace-id`. */
   trace_id: string | null;
+  /**
+   * The first 16 KB of a JSON request's body, and the first 2 KB of a JSON answer with status >= 400 (its
+   * `detail`): what explains a failed call. Kept for the last calls only, and never sent to the page with the call.
+   */
+  request_body?: string;
+  response_body?: string;
 }
 
 export interface EdgeStats {
@@ -43,6 +49,8 @@ export interface CallQuery {
 export interface Recorder {
   record(call: Omit<Call, 'id'>): Call;
   calls(query?: CallQuery): Call[];
+  /** One call by its id, while it is kept. */
+  call(id: number): Call | undefined;
   edges(): EdgeStats[];
   clear(): void;
   /** Called after each call is recorded; returns a function that unsubscribes. */
@@ -58,6 +66,8 @@ export interface RecorderOptions {
   window?: number;
   /** The last calls per edge that make its `recent` counts (default 10). */
   recent?: number;
+  /** The last calls that keep their bodies (default 500): up to 18 KB each, so fewer than the calls. */
+  maxBodies?: number;
 }
 
 interface Edge {
@@ -72,6 +82,17 @@ interface Edge {
   nextFailed: number;
 }
 
+const hasBodies = (call: Call) => call.request_body !== undefined || call.response_body !== undefined;
+
+/** The call as the page sees it (the API's Call): the bodies stay in the playground, for the explanations. */
+function withoutBodies(call: Call): Call {
+  if (!hasBodies(call)) return call;
+  const shown = { ...call };
+  delete shown.request_body;
+  delete shown.response_body;
+  return shown;
+}
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -81,10 +102,13 @@ const median = (values: number[]) => {
 
 /** Every call the proxy sees, bounded in memory, with running statistics per caller -> callee edge. */
 export function createRecorder(options: RecorderOptions = {}): Recorder {
-  const { maxCalls = 5000, maxEdges = 256, window = 512, recent = 10 } = options;
+  const { maxCalls = 5000, maxEdges = 256, window = 512, recent = 10, maxBodies = 500 } = options;
   let ring: Call[] = [];
   let start = 0;
   let nextId = 1;
+  // The calls that keep their bodies, oldest overwritten first: a new one takes them from the one it replaces.
+  let withBodies: Call[] = [];
+  let nextWithBodies = 0;
   const edges = new Map<string, Edge>();
   const listeners = new Set<(call: Call) => void>();
 
@@ -115,6 +139,17 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     edge.nextFailed = (edge.nextFailed + 1) % recent;
   };
 
+  const keepBodies = (call: Call) => {
+    if (!hasBodies(call)) return;
+    const old = withBodies[nextWithBodies];
+    if (old) {
+      delete old.request_body;
+      delete old.response_body;
+    }
+    withBodies[nextWithBodies] = call;
+    nextWithBodies = (nextWithBodies + 1) % maxBodies;
+  };
+
   return {
     record(fields) {
       const call = { id: nextId++, ...fields };
@@ -124,8 +159,18 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         start = (start + 1) % maxCalls;
       }
       count(call);
-      for (const listener of listeners) listener(call);
+      keepBodies(call);
+      if (listeners.size) {
+        const shown = withoutBodies(call);
+        for (const listener of listeners) listener(shown);
+      }
       return call;
+    },
+    call(id) {
+      // The ring holds consecutive ids, the oldest at `start`.
+      const oldest = ring[start]?.id ?? 0;
+      const found = ring[(start + (id - oldest)) % ring.length];
+      return Number.isInteger(id) && id >= oldest && found?.id === id ? found : undefined;
     },
     calls(query = {}) {
       const ordered = start === 0 ? ring : [...ring.slice(start), ...ring.slice(0, start)];
@@ -152,6 +197,8 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     clear() {
       ring = [];
       start = 0;
+      withBodies = [];
+      nextWithBodies = 0;
       edges.clear();
     },
     subscribe(listener) {

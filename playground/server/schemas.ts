@@ -42,6 +42,46 @@ export const CallPublic = z
 
 export const CallsPublic = z.object({ data: z.array(CallPublic), count: z.int() }).meta({ id: 'Calls' });
 
+// The recorded bodies (Call's request_body, response_body) are not part of CallPublic: the calls list goes to every
+// open page, live, and 18 KB per call of other people's data would weigh on it; the explanation shows what matters.
+
+export const CallIdPath = z.object({ id: z.coerce.number().int().min(1) });
+
+export const ProblemKind = z
+  .enum([
+    'wrong_url',
+    'wrong_payload',
+    'connection_refused',
+    'timeout',
+    'caller_gave_up',
+    'server_error',
+    'unhandled_4xx',
+    'payload_warning',
+    'ok',
+  ])
+  .meta({
+    id: 'ProblemKind',
+    description: 'ok: nothing to fix in the call itself (a 4xx the callee meant, which its caller handled)',
+  });
+
+export const FieldProblem = z
+  .object({
+    field: z.string().describe('e.g. email, items.0.quantity, or limit (in the query)'),
+    sent: z.string().describe('the value sent, as JSON; nothing when it is missing'),
+    expected: z.string().describe("what the callee's schema wants there"),
+  })
+  .meta({ id: 'FieldProblem' });
+
+export const ExplanationPublic = z
+  .object({
+    call_id: z.int(),
+    kind: ProblemKind,
+    sentence: z.string().describe('what happened, in one plain sentence'),
+    fix: z.string().describe('what to change; empty when there is nothing to fix'),
+    details: z.array(FieldProblem).optional().describe('a wrong payload, field by field'),
+  })
+  .meta({ id: 'Explanation' });
+
 export const CallFilter = z.object({
   trace_id: z
     .string()

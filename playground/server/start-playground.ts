@@ -8,6 +8,9 @@ import { addCheckRoutes, type CheckOptions } from './check-work.js';
 import { createApi } from './create-api.js';
 import { addDataRoutes, type ResetHook } from './data-api.js';
 import { createEvents } from './events.js';
+import { addExplainRoutes } from './explain-api.js';
+import { createFaults, type Faults } from './faults.js';
+import { addFaultRoutes } from './faults-api.js';
 import { type Graph, graph } from './graph.js';
 import { createMonitor } from './monitor.js';
 import { createProxy } from './proxy.js';
@@ -54,6 +57,8 @@ export interface Playground {
   server: Server;
   recorder: Recorder;
   switches: Switches;
+  /** The fault lab's faults (also `/api/faults`): `playground.faults.clear()` puts every call back to normal. */
+  faults: Faults;
   graph(): Graph;
   close(): Promise<void>;
 }
@@ -66,14 +71,17 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const switches = createSwitches([...registry.keys()]);
   const currentGraph = () => graph(registry, recorder);
   const monitor = createMonitor(registry, switches, options.probeIntervalMs);
-  const events = createEvents({ recorder, monitor, graph: currentGraph });
-  const proxy = createProxy({ registry, recorder, switches, timeoutMs: options.timeoutMs });
+  const faults = createFaults();
+  const events = createEvents({ recorder, monitor, graph: currentGraph, faults });
+  const proxy = createProxy({ registry, recorder, switches, faults, timeoutMs: options.timeoutMs });
   // Its own API's requests are the page's polling, not worth a line each unless asked for.
   const logger = options.logger ?? createLogger('playground', process.env.LOG_LEVEL ?? 'warn');
   const api = createApi({ registry, recorder, switches, monitor, events, graph: currentGraph, logger });
   const workbench = options.workbench ?? connectWorkbench(undefined);
   addDataRoutes(api, { registry, monitor, reset: options.reset ?? workbench.reset });
+  addExplainRoutes(api, { registry, recorder, timeoutMs: options.timeoutMs });
   addWorkbenchRoutes(api, workbench);
+  addFaultRoutes(api, { registry, faults });
   const unsubscribe = workbench.subscribe((happened) => {
     // A service generated while the town runs is proxied from now on, as if it had been there at start.
     const joined = happened.flatMap((e) => (e.type === 'service' ? [e] : []));
@@ -120,11 +128,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     server,
     recorder,
     switches,
+    faults,
     graph: currentGraph,
     async close() {
       unsubscribe();
       await check.close();
       events.close();
+      // Calls a hang holds would keep the server from closing: cut them now.
+      faults.close();
       monitor.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,4 +1,4 @@
-import type { Switch } from './types.js';
+import type { Explanation, Switch } from './types.js';
 
 /** One answer as the console shows it. */
 export interface Sent {
@@ -14,6 +14,9 @@ export async function getJson<T>(path: string): Promise<T> {
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
   return (await response.json()) as T;
 }
+
+/** Why a recorded call failed, and the fix; read when the page shows the call. */
+export const explainCall = (id: number) => getJson<Explanation>(`/api/calls/${id}/explanation`);
 
 /** Forgets every recorded call; every open page hears it as a `cleared` event. */
 export async function clearCalls(): Promise<void> {

@@ -1,15 +1,17 @@
 import elkLayouts from '@mermaid-js/layout-elk';
 import mermaid from 'mermaid';
+import { explainCall } from './api.js';
 import {
   type EdgeView,
   edgeViews,
+  FAULT_MARK,
   outsideViews,
   recentFailures,
   toArrows,
   toMermaid,
 } from './diagram-text.js';
-import { $, el } from './dom.js';
-import type { Call, Graph, ServiceState } from './types.js';
+import { $, el, wireTabs } from './dom.js';
+import type { Call, Fault, Graph, ServiceState } from './types.js';
 
 export interface CallDiagram {
   update(graph?: Graph, services?: ServiceState[]): void;
@@ -17,6 +19,8 @@ export interface CallDiagram {
   seen(calls: Call[]): void;
   /** The calls were cleared: the customer's arrows go too (the observed edges come with the next graph). */
   cleared(): void;
+  /** The fault lab's faults: their edges and services are marked ⚡. */
+  setFaults(faults: Fault[]): void;
 }
 
 // The diagram's text asks for `layout: elk`; without this Mermaid would fall back to its own layout.
@@ -39,21 +43,17 @@ export function createCallDiagram(root: HTMLElement): CallDiagram {
   const arrowsText = $('#arrows-text', root);
   let graph: Graph = { expected: [], observed: [] };
   let services: ServiceState[] = [];
+  let faults: Fault[] = [];
   const calledFromOutside = new Set<string>();
+  // Per edge between services: whether its latest call failed, and why the latest failed one did (read from the
+  // API), so that the table says why an edge fails.
+  const lastFailed = new Map<string, boolean>();
+  const problems = new Map<string, { id: number; sentence?: string }>();
   let drawn = '';
   let drawing = false;
   let renders = 0;
 
-  for (const tab of root.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
-    tab.addEventListener('click', () => {
-      for (const other of root.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
-        other.setAttribute('aria-selected', String(other === tab));
-      }
-      for (const panel of root.querySelectorAll<HTMLElement>('[data-panel]')) {
-        panel.hidden = panel.dataset.panel !== tab.dataset.tab;
-      }
-    });
-  }
+  wireTabs(root);
   for (const button of root.querySelectorAll<HTMLButtonElement>('button.copy')) {
     button.addEventListener('click', async () => {
       const text = $(`#${button.dataset.copy}`, root).textContent ?? '';
@@ -90,9 +90,10 @@ export function createCallDiagram(root: HTMLElement): CallDiagram {
       'data-edge': `${e.from}->${e.to}`,
       'data-state': e.state,
       'data-failing': String(e.failing),
+      'data-faulted': String(e.faulted),
     });
     row.append(
-      el('td', `${e.from} → ${e.to}`),
+      el('td', `${e.faulted ? `${FAULT_MARK}: ` : ''}${e.from} → ${e.to}`),
       el('td', e.failing ? `${e.state}, ${recentFailures(e)}` : e.state),
       el('td', String(e.count)),
       // All the errors since the calls were last cleared: the state above says whether they are still happening.
@@ -102,13 +103,51 @@ export function createCallDiagram(root: HTMLElement): CallDiagram {
     return row;
   };
 
+  /** Under an edge that fails (or whose latest call failed, a 404 say), why its latest failed call did. */
+  const problemRow = (e: EdgeView): HTMLTableRowElement[] => {
+    const key = `${e.from}->${e.to}`;
+    const sentence = problems.get(key)?.sentence;
+    if (!sentence || !(e.failing || lastFailed.get(key))) return [];
+    const row = el('tr', '', { class: 'problem', 'data-problem-for': key });
+    row.append(el('td', sentence, { colspan: '5' }));
+    return [row];
+  };
+
+  /** Notes the calls' outcomes per edge, and asks why for each edge's latest failure; true if a row changes. */
+  const noteProblems = (calls: Call[]) => {
+    let changed = false;
+    const latestFailure = new Map<string, number>();
+    for (const call of calls) {
+      if (call.caller === null) continue;
+      const key = `${call.caller}->${call.callee}`;
+      const failed = call.status === 0 || call.status >= 400;
+      if (lastFailed.get(key) !== failed) changed = true;
+      lastFailed.set(key, failed);
+      if (failed) latestFailure.set(key, call.id);
+    }
+    for (const [key, id] of latestFailure) {
+      // The previous sentence stays until this one is read: the row does not blink.
+      problems.set(key, { id, sentence: problems.get(key)?.sentence });
+      explainCall(id).then(
+        (e) => {
+          if (problems.get(key)?.id !== id) return;
+          problems.set(key, { id, sentence: e.sentence });
+          update();
+        },
+        () => {},
+      );
+    }
+    return changed;
+  };
+
   const update = (nextGraph?: Graph, nextServices?: ServiceState[]) => {
     if (nextGraph) graph = nextGraph;
     if (nextServices) services = nextServices;
-    const edges = edgeViews(graph);
-    mermaidText.textContent = toMermaid(edges, services, outsideViews(graph, calledFromOutside));
+    const edges = edgeViews(graph, faults);
+    const outside = outsideViews(graph, calledFromOutside, faults);
+    mermaidText.textContent = toMermaid(edges, services, outside, faults);
     arrowsText.textContent = toArrows(edges);
-    edgeRows.replaceChildren(...edges.map(edgeRow));
+    edgeRows.replaceChildren(...edges.flatMap((e) => [edgeRow(e), ...problemRow(e)]));
     box.dataset.drawn = String(mermaidText.textContent === drawn);
     void draw();
   };
@@ -118,10 +157,17 @@ export function createCallDiagram(root: HTMLElement): CallDiagram {
     seen(calls) {
       const before = calledFromOutside.size;
       for (const call of calls) if (call.caller === null) calledFromOutside.add(call.callee);
-      if (calledFromOutside.size !== before) update();
+      const problemsChanged = noteProblems(calls);
+      if (calledFromOutside.size !== before || problemsChanged) update();
     },
     cleared() {
       calledFromOutside.clear();
+      lastFailed.clear();
+      problems.clear();
+      update();
+    },
+    setFaults(next) {
+      faults = next;
       update();
     },
   };

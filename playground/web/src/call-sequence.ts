@@ -1,6 +1,6 @@
-import { getJson } from './api.js';
+import { explainCall, getJson } from './api.js';
 import { $, el } from './dom.js';
-import type { Call, Order } from './types.js';
+import type { Call, Explanation, Order } from './types.js';
 
 export interface CallSequence {
   refreshOrders(): Promise<void>;
@@ -22,6 +22,44 @@ function orderLabel(order: Order): string {
   return parts.join(' · ');
 }
 
+const KINDS: Record<Explanation['kind'], string> = {
+  wrong_url: 'wrong URL',
+  wrong_payload: 'wrong payload shape',
+  connection_refused: 'connection refused',
+  timeout: 'timeout',
+  caller_gave_up: 'caller gave up',
+  server_error: 'server error',
+  unhandled_4xx: 'unhandled 4xx',
+  payload_warning: 'warning',
+  ok: 'answered on purpose',
+};
+
+const failed = (call: Call) => call.status === 0 || call.status >= 400;
+/** Failed calls are explained; so are those that sent a body: an accepted one may still have sent unknown fields. */
+const explainable = (call: Call) => failed(call) || ['POST', 'PUT', 'PATCH'].includes(call.method);
+
+/** Why a call failed: its kind, the sentence, the fix, and a wrong payload field by field. */
+function whyItem(e: Explanation): HTMLElement {
+  const box = el('div', '', { class: 'why', 'data-kind': e.kind });
+  const said = el('p', '', { class: 'sentence' });
+  said.append(el('strong', KINDS[e.kind], { class: 'kind' }), ` ${e.sentence}`);
+  box.append(said);
+  if (e.fix) box.append(el('p', `Fix: ${e.fix}`, { class: 'fix' }));
+  if (e.details?.length) {
+    const table = el('table', '', { class: 'fields', 'aria-label': 'fields sent and expected' });
+    const head = el('tr');
+    head.append(el('th', 'field'), el('th', 'sent'), el('th', 'expected'));
+    table.append(head);
+    for (const d of e.details) {
+      const row = el('tr');
+      row.append(el('td', d.field), el('td', d.sent), el('td', d.expected));
+      table.append(row);
+    }
+    box.append(table);
+  }
+  return box;
+}
+
 /** Pick an order (or take the console's last request): its trace id, then every call of that trace in order. */
 export function createCallSequence(root: HTMLElement): CallSequence {
   const picker = $<HTMLSelectElement>('select[name="order"]', root);
@@ -29,6 +67,27 @@ export function createCallSequence(root: HTMLElement): CallSequence {
   const list = $('ol.calls', root);
   let orders: Order[] = [];
   let traceId: string | null = null;
+  // Explanations read so far, shown at once on the next redraw. A failed call's is read again: the caller's own
+  // request, recorded after it, may change it (a 4xx handled or not).
+  const explained = new Map<number, Explanation>();
+
+  const explain = (call: Call, item: HTMLElement) => {
+    const show = (e: Explanation) => {
+      item.querySelector('.why')?.remove();
+      if (e.kind !== 'ok' || failed(call)) item.append(whyItem(e));
+    };
+    const known = explained.get(call.id);
+    if (known) show(known);
+    if (known && !failed(call)) return;
+    explainCall(call.id).then(
+      (e) => {
+        if (explained.size >= 500) explained.clear();
+        explained.set(call.id, e);
+        if (item.isConnected) show(e);
+      },
+      () => {},
+    );
+  };
 
   const render = (calls: Call[]) => {
     const first = calls[0]?.started_ms ?? 0;
@@ -52,6 +111,7 @@ export function createCallSequence(root: HTMLElement): CallSequence {
           el('span', '', { class: 'track' }),
         );
         item.lastElementChild?.append(bar);
+        if (explainable(call)) explain(call, item);
         return item;
       }),
     );
@@ -106,6 +166,7 @@ export function createCallSequence(root: HTMLElement): CallSequence {
       }
     },
     cleared() {
+      explained.clear();
       render([]);
     },
   };

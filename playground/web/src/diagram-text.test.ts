@@ -63,10 +63,10 @@ describe('outsideViews', () => {
       ],
       observed: [],
     };
-    expect(outsideViews(town, [])).toEqual([{ to: 'orders', entry: true, seen: false }]);
+    expect(outsideViews(town, [])).toEqual([{ to: 'orders', entry: true, seen: false, faulted: false }]);
     expect(outsideViews(town, ['user', 'orders'])).toEqual([
-      { to: 'orders', entry: true, seen: true },
-      { to: 'user', entry: false, seen: true },
+      { to: 'orders', entry: true, seen: true, faulted: false },
+      { to: 'user', entry: false, seen: true, faulted: false },
     ]);
   });
 });
@@ -148,6 +148,47 @@ describe('toMermaid', () => {
         names.slice(0, 5).map((name, i) => service(name, 4001 + i)),
       ),
     ).toContain('\nflowchart LR\n');
+  });
+
+  it('marks ⚡ what the fault lab fails on purpose: an edge, the calls from outside, a whole service', () => {
+    const town: Graph = {
+      expected: [
+        { from: 'orders', to: 'user' },
+        { from: 'orders', to: 'inventory' },
+      ],
+      observed: [graph.observed[1] as Graph['observed'][number]],
+    };
+    const faults = [
+      { from: 'orders', to: 'user' },
+      { from: 'orders', to: 'inventory' },
+      { from: 'outside', to: 'orders' },
+      { to: 'inventory' },
+    ];
+    const edges = edgeViews(town, faults);
+    expect(edges.map((e) => [e.from, e.to, e.faulted])).toEqual([
+      ['orders', 'user', true],
+      ['orders', 'inventory', true],
+    ]);
+    expect(edgeViews(town).map((e) => e.faulted)).toEqual([false, false]);
+    const services = [service('user', 4001), service('inventory', 4002), service('orders', 4003)];
+    const text = toMermaid(edges, services, outsideViews(town, [], faults), faults);
+    expect(text.split('\n').slice(5)).toEqual([
+      '  outside_customer(("customer"))',
+      '  user["user :4001"]',
+      '  inventory["⚡ fault · inventory :4002"]',
+      '  orders["orders :4003"]',
+      '  orders -->|"⚡ fault · 3 calls · p50 1.5 ms · 1 of last 3 failed"| user',
+      '  orders -.->|"⚡ fault · expected, not seen yet"| inventory',
+      '  outside_customer -.->|"⚡ fault"| orders',
+      '  linkStyle 0 stroke:#db2777,stroke-width:3px,stroke-dasharray:8 3',
+      '  linkStyle 1 stroke:#db2777,stroke-width:3px,stroke-dasharray:8 3',
+      '  linkStyle 2 stroke:#db2777,stroke-width:3px,stroke-dasharray:8 3',
+      '  classDef faulted stroke:#db2777,stroke-width:3px,stroke-dasharray:8 3',
+      '  class inventory faulted',
+      '  classDef outside fill:#fff,stroke:#6b7280,stroke-dasharray:3 3,color:#374151',
+      '  class outside_customer outside',
+      '',
+    ]);
   });
 
   it('gives names Mermaid would misread an id of their own', () => {

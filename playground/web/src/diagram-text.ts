@@ -1,4 +1,8 @@
-import type { Graph, ServiceState } from './types.js';
+import type { Fault, Graph, ServiceState } from './types.js';
+
+/** Where a fault of the fault lab is set: an edge (from → to), calls from outside, or a whole service (no from). */
+export type FaultScope = Pick<Fault, 'from' | 'to'>;
+const OUTSIDE = 'outside';
 
 /** One edge as drawn: seen and expected, expected but not seen (missing), or seen but not expected. */
 export interface EdgeView {
@@ -12,6 +16,8 @@ export interface EdgeView {
   recent: { count: number; errors: number };
   /** Some of its recent calls failed. */
   failing: boolean;
+  /** A fault is set on this very edge: its calls fail or slow down on purpose. */
+  faulted: boolean;
 }
 
 /** A call from outside the town (the customer, the page's console) into one service. */
@@ -21,37 +27,47 @@ export interface OutsideView {
   entry: boolean;
   /** Called from outside since the page opened (or the calls were cleared). */
   seen: boolean;
+  /** A fault is set on calls from outside into it. */
+  faulted: boolean;
 }
 
 /** Expected edges first, in the manifests' order, then the unexpected ones in the order they were seen. */
-export function edgeViews(graph: Graph): EdgeView[] {
+export function edgeViews(graph: Graph, faults: FaultScope[] = []): EdgeView[] {
   const key = (e: { from: string; to: string }) => `${e.from} ${e.to}`;
   const observed = new Map(graph.observed.map((e) => [key(e), e]));
   const expected = new Set(graph.expected.map(key));
+  const faulted = new Set(faults.flatMap((f) => (f.from ? [key({ from: f.from, to: f.to })] : [])));
   const view = (e: Graph['observed'][number], state: 'seen' | 'unexpected'): EdgeView => ({
     ...e,
     state,
     failing: e.recent.errors > 0,
+    faulted: faulted.has(key(e)),
   });
   const views: EdgeView[] = graph.expected.map((e) => {
     const seen = observed.get(key(e));
     if (seen) return view(seen, 'seen');
     const none = { count: 0, errors: 0 };
-    return { ...e, state: 'missing', ...none, p50_ms: 0, recent: none, failing: false };
+    const faults = { failing: false, faulted: faulted.has(key(e)) };
+    return { ...e, state: 'missing', ...none, p50_ms: 0, recent: none, ...faults };
   });
   for (const e of graph.observed) if (!expected.has(key(e))) views.push(view(e, 'unexpected'));
   return views;
 }
 
 /** The town's entries (called from outside in the chapter's drawing), then the other services called from outside. */
-export function outsideViews(graph: Graph, calledFromOutside: Iterable<string>): OutsideView[] {
+export function outsideViews(
+  graph: Graph,
+  calledFromOutside: Iterable<string>,
+  faults: FaultScope[] = [],
+): OutsideView[] {
   const called = new Set(calledFromOutside);
+  const faulted = new Set(faults.flatMap((f) => (f.from === OUTSIDE ? [f.to] : [])));
   const callees = new Set(graph.expected.map((e) => e.to));
   const entries = [...new Set(graph.expected.map((e) => e.from))].filter((name) => !callees.has(name));
   const others = [...called].filter((name) => !entries.includes(name));
   return [
-    ...entries.map((to) => ({ to, entry: true, seen: called.has(to) })),
-    ...others.map((to) => ({ to, entry: false, seen: true })),
+    ...entries.map((to) => ({ to, entry: true, seen: called.has(to), faulted: faulted.has(to) })),
+    ...others.map((to) => ({ to, entry: false, seen: true, faulted: faulted.has(to) })),
   ];
 }
 
@@ -73,11 +89,15 @@ export const nodeId = (name: string) =>
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** Marks what the fault lab makes fail on purpose, in labels and node names. */
+export const FAULT_MARK = '⚡ fault';
+
 function label(edge: EdgeView, join: string): string {
-  if (edge.state === 'missing') return 'expected, not seen yet';
+  const fault = edge.faulted ? `${FAULT_MARK}${join}` : '';
+  if (edge.state === 'missing') return `${fault}expected, not seen yet`;
   const parts = [plural(edge.count, 'call'), `p50 ${edge.p50_ms} ms`];
   if (edge.failing) parts.push(recentFailures(edge));
-  return `${edge.state === 'unexpected' ? 'unexpected: ' : ''}${parts.join(join)}`;
+  return `${fault}${edge.state === 'unexpected' ? 'unexpected: ' : ''}${parts.join(join)}`;
 }
 
 /** e.g. `2 of last 10 failed`: the totals stay in the edges table. */
@@ -89,6 +109,8 @@ const LINK_STYLE = {
   failing: 'stroke:#d97706,stroke-width:2px',
   missing: 'stroke:#9ca3af,stroke-width:1.5px,stroke-dasharray:5 4',
   unexpected: 'stroke:#dc2626,stroke-width:3px',
+  // A fault set on purpose: what it does to the calls is in the label (and in the colour once it is gone).
+  faulted: 'stroke:#db2777,stroke-width:3px,stroke-dasharray:8 3',
   // Not a call between services: the customer's own, or what notification sends; thinner, in grey or violet.
   outside: 'stroke:#6b7280,stroke-width:1.5px',
   messages: 'stroke:#7c3aed,stroke-width:1.5px,stroke-dasharray:2 3',
@@ -123,24 +145,31 @@ export function toMermaid(
   edges: EdgeView[],
   services: ServiceState[] = [],
   outside: OutsideView[] = [],
+  faults: FaultScope[] = [],
 ): string {
   const { direction, join } = layout(services);
   const lines = [...FRONTMATTER, `flowchart ${direction}`];
   const messages = services.some((s) => s.name === SENDS_MESSAGES);
   // Declared first, so that the layout starts from the customer on the left.
   if (outside.length) lines.push(`  ${CUSTOMER}(("customer"))`);
-  for (const s of services) lines.push(`  ${nodeId(s.name)}["${s.name} :${s.port}"]`);
+  // A fault on a whole service (any caller): marked on the service itself.
+  const faulted = services.filter((s) => faults.some((f) => f.from === undefined && f.to === s.name));
+  for (const s of services) {
+    const mark = faulted.includes(s) ? `${FAULT_MARK} · ` : '';
+    lines.push(`  ${nodeId(s.name)}["${mark}${s.name} :${s.port}"]`);
+  }
   if (messages) lines.push(`  ${MESSAGES}>"messages"]`);
 
   // Mermaid numbers the links in the order they are written; linkStyle refers to them by that number.
   const styles: string[] = [];
   for (const e of edges) {
     lines.push(`  ${nodeId(e.from)} ${ARROW[e.state]}|"${label(e, join)}"| ${nodeId(e.to)}`);
-    styles.push(LINK_STYLE[e.state === 'seen' && e.failing ? 'failing' : e.state]);
+    styles.push(LINK_STYLE[e.faulted ? 'faulted' : e.state === 'seen' && e.failing ? 'failing' : e.state]);
   }
   for (const o of outside) {
-    lines.push(`  ${CUSTOMER} ${o.seen ? '-->' : '-.->'} ${nodeId(o.to)}`);
-    styles.push(LINK_STYLE[o.seen ? (o.entry ? 'seen' : 'outside') : 'missing']);
+    const mark = o.faulted ? `|"${FAULT_MARK}"|` : '';
+    lines.push(`  ${CUSTOMER} ${o.seen ? '-->' : '-.->'}${mark} ${nodeId(o.to)}`);
+    styles.push(LINK_STYLE[o.faulted ? 'faulted' : o.seen ? (o.entry ? 'seen' : 'outside') : 'missing']);
   }
   if (messages) {
     lines.push(`  ${nodeId(SENDS_MESSAGES)} -.->|"email / SMS"| ${MESSAGES}`);
@@ -158,6 +187,10 @@ export function toMermaid(
   if (slow.length) {
     lines.push('  classDef slow fill:#fef3c7,stroke:#d97706,color:#78350f');
     lines.push(`  class ${slow.map((s) => nodeId(s.name)).join(',')} slow`);
+  }
+  if (faulted.length) {
+    lines.push('  classDef faulted stroke:#db2777,stroke-width:3px,stroke-dasharray:8 3');
+    lines.push(`  class ${faulted.map((s) => nodeId(s.name)).join(',')} faulted`);
   }
   const around = [...(outside.length ? [CUSTOMER] : []), ...(messages ? [MESSAGES] : [])];
   if (around.length) {

@@ -5,6 +5,7 @@ import { createCallSequence } from './call-sequence.js';
 import { createCheckPanel } from './check-panel.js';
 import { createDataPanel } from './data-panel.js';
 import { $ } from './dom.js';
+import { createFaultsPanel } from './faults-panel.js';
 import { createRecentCalls } from './recent-calls.js';
 import { createRequestConsole } from './request-console.js';
 import { createServicesPanel } from './services-panel.js';
@@ -57,6 +58,8 @@ events.addEventListener('open', () => {
   live.textContent = 'live';
   void loadCalls().catch(() => {});
 });
+// The fault lab: its card, and the ⚡ on the diagram where a fault is set (both kept current by the event `faults`).
+createFaultsPanel($('#faults'), events, (faults) => diagram.setFaults(faults));
 events.addEventListener('error', () => {
   live.dataset.state = 'lost';
   live.textContent = 'playground unreachable: reconnecting…';
