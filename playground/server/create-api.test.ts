@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Playground, startPlayground } from './start-playground.js';
+import { openEvents } from './testing/event-stream.js';
 import { type FakeService, startFakeService } from './testing/fake-service.js';
 import { readJson } from './testing/read-json.js';
 
@@ -217,20 +218,8 @@ describe('GET /api/services/{service}/records/{list}', () => {
 
 describe('GET /api/events', () => {
   it('streams the graph, the services and each new call', async () => {
-    const controller = new AbortController();
-    const response = await fetch(`${playground.url}/api/events`, { signal: controller.signal });
+    const { response, until, close } = await openEvents(playground.url);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
-    const reader = (response.body as ReadableStream<Uint8Array>)
-      .pipeThrough(new TextDecoderStream())
-      .getReader();
-    let text = '';
-    const until = async (pattern: RegExp) => {
-      while (!pattern.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${pattern}:\n${text}`);
-        text += value;
-      }
-    };
     try {
       await until(/event: graph\n/);
       await until(/event: services\ndata: \[\{"name":"user"/);
@@ -238,7 +227,7 @@ describe('GET /api/events', () => {
       await until(/event: calls\ndata: .*"path":"\/users\/streamed"/);
       await until(/event: graph\ndata: .*"observed":\[\{"from":"orders","to":"user","count":1/);
     } finally {
-      controller.abort();
+      close();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pathMatcher } from './faults.js';
 import { type Playground, startPlayground } from './start-playground.js';
+import { openEvents } from './testing/event-stream.js';
 import { type FakeService, startFakeService } from './testing/fake-service.js';
 import { readJson } from './testing/read-json.js';
 
@@ -239,26 +240,14 @@ describe('/api/faults', () => {
   });
 
   it('sends the list as the server-sent event `faults`, on connect and when it changes', async () => {
-    const controller = new AbortController();
-    const response = await fetch(`${playground.url}/api/events`, { signal: controller.signal });
-    const reader = (response.body as ReadableStream<Uint8Array>)
-      .pipeThrough(new TextDecoderStream())
-      .getReader();
-    let text = '';
-    const until = async (pattern: RegExp) => {
-      while (!pattern.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${pattern}:\n${text}`);
-        text += value;
-      }
-    };
+    const { until, close } = await openEvents(playground.url);
     try {
       await until(/event: faults\ndata: \[\]\n/);
       await until(/event: services\n/);
       await addFault({ kind: 'hang', to: 'inventory' });
       await until(/event: faults\ndata: \[\{"kind":"hang","to":"inventory"/);
     } finally {
-      controller.abort();
+      close();
     }
   });
 });
