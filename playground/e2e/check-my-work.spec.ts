@@ -72,6 +72,8 @@ test("Check my work grades the starter's services as they run, and again after e
   await expect(page.locator('#notes')).toContainText('user reloaded (http.ts)', { timeout: 30_000 });
   await save('user.ts');
   await expect(page.locator('#notes')).toContainText('user reloaded (user.ts)', { timeout: 30_000 });
+  // The learner's user has no /health: it answers, so it is up.
+  await expect(page.locator('#services tr[data-service="user"]')).toHaveAttribute('data-health', 'up');
   await checkMyWork(page);
   await expect(card.locator('.check-score')).toHaveText('8/14 points');
   for (const task of [1, 2, 3, 4])

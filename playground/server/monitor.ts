@@ -7,7 +7,7 @@ export interface ServiceState {
   name: string;
   url: string;
   port: number;
-  /** Whether `GET /health` answered 200 just now (straight to the service, not through the switches). */
+  /** Whether `GET /health` answered just now, 2xx or a 404 of a service without it (straight, not through the switches). */
   health: 'up' | 'down';
   switch: Switch;
   /** Records per list route, e.g. `{ users: 3 }`, from `GET /users?limit=1` -> `count`. */
@@ -35,6 +35,23 @@ async function getJson(url: string, timeoutMs: number): Promise<unknown> {
   return response.json();
 }
 
+/**
+ * Whether a service is up: `/health` answers 2xx, or 404 from a service that has no such route (a learner's own,
+ * which the grader asks only to listen). A 5xx, or no answer in time, is down.
+ */
+async function answersHealth(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { [PROBE_HEADER]: '1' },
+    });
+    await response.body?.cancel();
+    return response.ok || response.status === 404;
+  } catch {
+    return false;
+  }
+}
+
 /** Health and record counts of every service, probed only while the page (or a caller) wants them. */
 export function createMonitor(registry: Registry, switches: Switches, intervalMs = 1000): Monitor {
   let last: ServiceState[] = [];
@@ -46,10 +63,7 @@ export function createMonitor(registry: Registry, switches: Switches, intervalMs
   const timeoutMs = Math.max(1000, Math.min(intervalMs, 2000));
 
   const probeOne = async (service: Service): Promise<ServiceState> => {
-    const up = await getJson(`${service.url}/health`, timeoutMs).then(
-      () => true,
-      () => false,
-    );
+    const up = await answersHealth(`${service.url}/health`, timeoutMs);
     const records: Record<string, number | null> = {};
     await Promise.all(
       service.lists.map(async (list) => {
