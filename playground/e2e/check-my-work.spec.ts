@@ -65,6 +65,10 @@ test("Check my work grades the starter's services as they run, and again after e
   // Its calls went through the playground: they show under the task and light up in the sequence view.
   await first.locator('button[name="calls"]').click();
   await expect(first.locator('.task-calls li', { hasText: 'outside → user' }).first()).toBeVisible();
+  // and on the diagram: the customer's arrow into user is picked out.
+  await expect(page.locator('#mermaid-text')).toContainText(
+    /outside_customer --> user(?:.|\n)*stroke:#2563eb,stroke-width:4px/,
+  );
   await page.screenshot({ path: screenshotPath('check-my-work-starter.png'), fullPage: false });
 
   // The learner writes the user service: it reloads, and its four tasks pass.

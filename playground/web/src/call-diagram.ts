@@ -21,6 +21,8 @@ export interface CallDiagram {
   cleared(): void;
   /** The fault lab's faults: their edges and services are marked ⚡. */
   setFaults(faults: Fault[]): void;
+  /** Picks out the edges these calls went along (a failed check's calls), until the next pick or a clear. */
+  highlight(calls: Call[]): void;
 }
 
 // The diagram's text asks for `layout: elk`; without this Mermaid would fall back to its own layout.
@@ -45,6 +47,8 @@ export function createCallDiagram(root: HTMLElement): CallDiagram {
   let services: ServiceState[] = [];
   let faults: Fault[] = [];
   const calledFromOutside = new Set<string>();
+  /** Edges picked out (`orders->user`, `outside->user`): the calls of a failed check the learner asked to see. */
+  let lit = new Set<string>();
   // Per edge between services: whether its latest call failed, and why the latest failed one did (read from the
   // API), so that the table says why an edge fails.
   const lastFailed = new Map<string, boolean>();
@@ -143,8 +147,11 @@ export function createCallDiagram(root: HTMLElement): CallDiagram {
   const update = (nextGraph?: Graph, nextServices?: ServiceState[]) => {
     if (nextGraph) graph = nextGraph;
     if (nextServices) services = nextServices;
-    const edges = edgeViews(graph, faults);
-    const outside = outsideViews(graph, calledFromOutside, faults);
+    const edges = edgeViews(graph, faults).map((e) => ({ ...e, lit: lit.has(`${e.from}->${e.to}`) }));
+    const outside = outsideViews(graph, calledFromOutside, faults).map((o) => ({
+      ...o,
+      lit: lit.has(`outside->${o.to}`),
+    }));
     mermaidText.textContent = toMermaid(edges, services, outside, faults);
     arrowsText.textContent = toArrows(edges);
     edgeRows.replaceChildren(...edges.flatMap((e) => [edgeRow(e), ...problemRow(e)]));
@@ -161,6 +168,7 @@ export function createCallDiagram(root: HTMLElement): CallDiagram {
       if (calledFromOutside.size !== before || problemsChanged) update();
     },
     cleared() {
+      lit = new Set();
       calledFromOutside.clear();
       lastFailed.clear();
       problems.clear();
@@ -168,6 +176,11 @@ export function createCallDiagram(root: HTMLElement): CallDiagram {
     },
     setFaults(next) {
       faults = next;
+      update();
+    },
+    highlight(calls) {
+      for (const call of calls) if (call.caller === null) calledFromOutside.add(call.callee);
+      lit = new Set(calls.map((call) => `${call.caller ?? 'outside'}->${call.callee}`));
       update();
     },
   };

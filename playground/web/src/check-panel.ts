@@ -23,9 +23,14 @@ async function callsOf(task: TaskRun): Promise<Call[]> {
 
 /**
  * "Check my work": pick the exercise, press the button; the same grader as `npm run grade` runs, its tasks tick in
- * live, and each failed one shows its hint and the calls made meanwhile (a trace opens in the sequence view).
+ * live, and each failed one shows its hint and the calls made meanwhile (on the diagram, and a trace in the sequence
+ * view).
  */
-export function createCheckPanel(root: HTMLElement, showTrace: (traceId: string) => void): CheckPanel {
+export function createCheckPanel(
+  root: HTMLElement,
+  showTrace: (traceId: string) => void,
+  showCalls: (calls: Call[]) => void,
+): CheckPanel {
   const picker = $<HTMLSelectElement>('select[name="exercise"]', root);
   const button = $<HTMLButtonElement>('button[name="check"]', root);
   const how = $('.check-how', root);
@@ -57,6 +62,7 @@ export function createCheckPanel(root: HTMLElement, showTrace: (traceId: string)
                 )
               : [el('li', 'no call went through the playground meanwhile')]),
           );
+          showCalls(found);
           const traced = found.find((c) => c.trace_id);
           if (traced?.trace_id) showTrace(traced.trace_id);
         });

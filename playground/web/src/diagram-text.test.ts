@@ -134,6 +134,19 @@ describe('toMermaid', () => {
     ]);
   });
 
+  it('picks out the edges a check the learner asked to see went along, over their state', () => {
+    const town: Graph = { expected: [{ from: 'orders', to: 'user' }], observed: [] };
+    const edges = edgeViews(town).map((e) => ({ ...e, lit: true }));
+    const outside = outsideViews(town, ['user']).map((o) => ({ ...o, lit: o.to === 'user' }));
+    const text = toMermaid(edges, [service('orders', 4003), service('user', 4001)], outside);
+    const styles = text.split('\n').filter((line) => line.includes('linkStyle'));
+    expect(styles).toEqual([
+      '  linkStyle 0 stroke:#2563eb,stroke-width:4px',
+      '  linkStyle 1 stroke:#9ca3af,stroke-width:1.5px,stroke-dasharray:5 4',
+      '  linkStyle 2 stroke:#2563eb,stroke-width:4px',
+    ]);
+  });
+
   it('draws a town of more than five services top to bottom, its labels on short lines', () => {
     const names = ['gateway', 'orders', 'user', 'inventory', 'payment', 'shipping'];
     const big = toMermaid(

@@ -18,6 +18,8 @@ export interface EdgeView {
   failing: boolean;
   /** A fault is set on this very edge: its calls fail or slow down on purpose. */
   faulted: boolean;
+  /** Picked out on the page: the calls of a check the learner asked to see went this way. */
+  lit?: boolean;
 }
 
 /** A call from outside the town (the customer, the page's console) into one service. */
@@ -29,6 +31,8 @@ export interface OutsideView {
   seen: boolean;
   /** A fault is set on calls from outside into it. */
   faulted: boolean;
+  /** Picked out on the page, as an edge's `lit`. */
+  lit?: boolean;
 }
 
 /** Expected edges first, in the manifests' order, then the unexpected ones in the order they were seen. */
@@ -114,6 +118,8 @@ const LINK_STYLE = {
   // Not a call between services: the customer's own, or what notification sends; thinner, in grey or violet.
   outside: 'stroke:#6b7280,stroke-width:1.5px',
   messages: 'stroke:#7c3aed,stroke-width:1.5px,stroke-dasharray:2 3',
+  // The calls the learner asked to see (a failed check's): thick and blue, over whatever state the edge is in.
+  lit: 'stroke:#2563eb,stroke-width:4px',
 } as const;
 
 /**
@@ -164,12 +170,18 @@ export function toMermaid(
   const styles: string[] = [];
   for (const e of edges) {
     lines.push(`  ${nodeId(e.from)} ${ARROW[e.state]}|"${label(e, join)}"| ${nodeId(e.to)}`);
-    styles.push(LINK_STYLE[e.faulted ? 'faulted' : e.state === 'seen' && e.failing ? 'failing' : e.state]);
+    styles.push(
+      LINK_STYLE[
+        e.lit ? 'lit' : e.faulted ? 'faulted' : e.state === 'seen' && e.failing ? 'failing' : e.state
+      ],
+    );
   }
   for (const o of outside) {
     const mark = o.faulted ? `|"${FAULT_MARK}"|` : '';
     lines.push(`  ${CUSTOMER} ${o.seen ? '-->' : '-.->'}${mark} ${nodeId(o.to)}`);
-    styles.push(LINK_STYLE[o.faulted ? 'faulted' : o.seen ? (o.entry ? 'seen' : 'outside') : 'missing']);
+    styles.push(
+      LINK_STYLE[o.lit ? 'lit' : o.faulted ? 'faulted' : o.seen ? (o.entry ? 'seen' : 'outside') : 'missing'],
+    );
   }
   if (messages) {
     lines.push(`  ${nodeId(SENDS_MESSAGES)} -.->|"email / SMS"| ${MESSAGES}`);

@@ -43,7 +43,7 @@ const requestConsole = createRequestConsole($('#console'), {
   showTrace,
 });
 const logs = createTownLogs($('#logs'), $('#notes'), showTrace);
-const check = createCheckPanel($('#check'), showTrace);
+const check = createCheckPanel($('#check'), showTrace, (calls) => diagram.highlight(calls));
 
 /** A request's calls, in the sequence view: from the console's answer or a log line's trace. */
 function showTrace(traceId: string) {
