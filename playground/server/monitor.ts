@@ -25,12 +25,12 @@ export interface Monitor {
   close(): void;
 }
 
+/** A probe of the playground's own: marked, so that the services log it at debug and it never floods their logs. */
+const probe = (url: string, timeoutMs: number) =>
+  fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { [PROBE_HEADER]: '1' } });
+
 async function getJson(url: string, timeoutMs: number): Promise<unknown> {
-  // Marked as a probe: the services log it at debug, so that it never floods their logs.
-  const response = await fetch(url, {
-    signal: AbortSignal.timeout(timeoutMs),
-    headers: { [PROBE_HEADER]: '1' },
-  });
+  const response = await probe(url, timeoutMs);
   if (!response.ok) throw new Error(`${response.status}`);
   return response.json();
 }
@@ -41,10 +41,7 @@ async function getJson(url: string, timeoutMs: number): Promise<unknown> {
  */
 async function answersHealth(url: string, timeoutMs: number): Promise<boolean> {
   try {
-    const response = await fetch(url, {
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: { [PROBE_HEADER]: '1' },
-    });
+    const response = await probe(url, timeoutMs);
     await response.body?.cancel();
     return response.ok || response.status === 404;
   } catch {

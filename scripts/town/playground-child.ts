@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { endGroup, type FromPlayground, type Launch, type ToPlayground } from '@microtown/kit/town';
-import { killGroup } from './supervisor.js';
+import type { FromPlayground, Launch, ToPlayground } from '@microtown/kit/town';
+import { endChild, killGroup, spawnLaunch } from './process.js';
 
 export interface PlaygroundChild {
   send(message: ToPlayground): void;
@@ -36,12 +36,7 @@ export function runPlayground(launch: Launch, options: PlaygroundChildOptions): 
 
   const start = () => {
     const startedAt = Date.now();
-    const started = spawn(launch.command[0] as string, launch.command.slice(1), {
-      cwd: launch.cwd,
-      env: { ...process.env, ...launch.env },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+    const started = spawnLaunch(launch, { ipc: true });
     child = started;
     for (const source of [started.stdout, started.stderr]) {
       if (source) createInterface({ input: source }).on('line', options.print);
@@ -70,10 +65,7 @@ export function runPlayground(launch: Launch, options: PlaygroundChildOptions): 
     },
     async stop() {
       stopping = true;
-      const running = child;
-      if (running?.pid && running.exitCode === null && running.signalCode === null) {
-        await endGroup(running.pid).catch(() => undefined);
-      }
+      await endChild(child);
       await exited;
     },
     kill() {

@@ -1,16 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { relative, sep } from 'node:path';
 import { createInterface } from 'node:readline';
-import {
-  crashLine,
-  endGroup,
-  type Launch,
-  parseLogLine,
-  type ServiceState,
-  type TownEvent,
-} from '@microtown/kit/town';
+import { crashLine, type Launch, parseLogLine, type ServiceState, type TownEvent } from '@microtown/kit/town';
 import { type FSWatcher, watch } from 'chokidar';
 import { untilHealthy } from '../health.js';
+import { endChild, killGroup, spawnLaunch } from './process.js';
 
 export interface Supervised<L extends Launch = Launch> {
   readonly launch: L;
@@ -43,15 +37,6 @@ const IGNORED_DIRS = new Set(['node_modules', 'data', 'dist', '.git', '__pycache
 const DEBOUNCE_MS = 150;
 const OUTPUT_KEPT = 64 * 1024;
 
-/** Kills a child's whole process group at once; nothing to do when it is gone. */
-export function killGroup(child: ChildProcess | undefined): void {
-  try {
-    if (child?.pid) process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // Gone already.
-  }
-}
-
 /**
  * Runs one service of the town in its own process group, reads its output line by line (each line an event), and
  * restarts it alone when one of its files is saved. A service that crashes stays down until the next save.
@@ -72,12 +57,7 @@ export function supervise<L extends Launch>(launch: L, options: SuperviseOptions
 
   const spawnIt = () => {
     output = '';
-    const started = spawn(launch.command[0] as string, launch.command.slice(1), {
-      cwd: launch.cwd,
-      env: { ...process.env, ...launch.env },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const started = spawnLaunch(launch);
     for (const [stream, source] of [
       ['stdout', started.stdout],
       ['stderr', started.stderr],
@@ -122,9 +102,7 @@ export function supervise<L extends Launch>(launch: L, options: SuperviseOptions
   const stop = async () => {
     const running = child;
     child = undefined;
-    if (running?.pid && running.exitCode === null && running.signalCode === null) {
-      await endGroup(running.pid).catch(() => undefined);
-    }
+    await endChild(running);
     if (state !== 'crashed') emit('stopped');
   };
 
