@@ -89,7 +89,6 @@ export default class GradeReporter implements Reporter {
       test: test.title,
       passed,
       hint: hint === null ? null : relativeTo(hint, process.env.GRADE_IMPL ?? ''),
-      started: result.startTime.toISOString(),
       ended: new Date().toISOString(),
     });
     this.tests.push({

@@ -148,7 +148,6 @@ export function addCheckRoutes(api: Service, options: CheckOptions) {
       task: number;
       passed?: boolean;
       hint?: string | null;
-      started?: string;
       ended?: string;
     };
     try {
