@@ -174,6 +174,69 @@ describe('retries', () => {
   });
 });
 
+describe('circuit breaker', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const failing = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+  it('is off unless asked for: every call reaches a failing callee', async () => {
+    const { url, seen } = await recording(() => [503, { detail: 'busy' }]);
+    const user = client({ baseUrl: url, retries: 0 });
+    for (const _ of failing(8)) expect((await user.get('/users/u1')).status).toBe(503);
+    expect(seen).toHaveLength(8);
+  });
+
+  it('after 5 failed calls answers "<service> unavailable" at once, without calling, retries or not', async () => {
+    const { url, seen } = await recording(() => [503, { detail: 'busy' }]);
+    const user = client({ baseUrl: url, retries: 2, backoffMs: 5, breaker: { pauseMs: 5000 } });
+    // 3 attempts, then 2 more: the fifth failure opens it, and the third attempt of the second call is refused.
+    expect((await user.get('/users/u1')).status).toBe(503);
+    await expect(user.get('/users/u1')).rejects.toMatchObject({ status: 503, detail: 'user unavailable' });
+    expect(seen).toHaveLength(5);
+    const [result, ms] = await elapsed(user.get('/users/u1'));
+    expect((result as PromiseRejectedResult).reason).toMatchObject({ status: 503, detail: 'user unavailable' });
+    expect(ms).toBeLessThan(40);
+    expect(seen).toHaveLength(5);
+  });
+
+  it('counts calls with no answer as failures too', async () => {
+    const { url, seen } = await recording(() => 'destroy');
+    const user = client({ baseUrl: url, retries: 0, breaker: { failures: 3, pauseMs: 5000 } });
+    for (const _ of failing(5)) await expect(user.get('/users/u1')).rejects.toMatchObject({ status: 503 });
+    expect(seen).toHaveLength(3);
+  });
+
+  it('does not count 4xx answers: the callee answered', async () => {
+    const { url, seen } = await recording(() => [404, { detail: 'User not found' }]);
+    const user = client({ baseUrl: url, retries: 0, breaker: { failures: 3 } });
+    for (const _ of failing(6)) expect((await user.get('/users/u1')).status).toBe(404);
+    expect(seen).toHaveLength(6);
+  });
+
+  it('after the pause lets one call through, and closes when it passes', async () => {
+    let down = true;
+    const { url, seen } = await recording(() => (down ? [503, {}] : [200, { id: 'u1' }]));
+    const user = client({ baseUrl: url, retries: 0, breaker: { failures: 3, pauseMs: 200 } });
+    for (const _ of failing(3)) await user.get('/users/u1');
+    await expect(user.get('/users/u1')).rejects.toMatchObject({ status: 503 });
+    expect(seen).toHaveLength(3);
+    down = false;
+    await sleep(250);
+    expect((await user.get('/users/u1')).status).toBe(200);
+    for (const _ of failing(3)) expect((await user.get('/users/u1')).status).toBe(200);
+    expect(seen).toHaveLength(7);
+  });
+
+  it('opens again at once when the call let through fails', async () => {
+    const { url, seen } = await recording(() => [503, {}]);
+    const user = client({ baseUrl: url, retries: 0, breaker: { failures: 3, pauseMs: 200 } });
+    for (const _ of failing(3)) await user.get('/users/u1');
+    await sleep(250);
+    expect((await user.get('/users/u1')).status).toBe(503);
+    await expect(user.get('/users/u1')).rejects.toMatchObject({ status: 503, detail: 'user unavailable' });
+    expect(seen).toHaveLength(4);
+  });
+});
+
 describe('unavailable callee', () => {
   it('answers 503 "<service> unavailable" when nothing listens', async () => {
     const port = await freePort();

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import CircuitBreaker from 'opossum';
 import type { Agent } from 'undici';
 import { HTTPException } from './errors.js';
 import { retry } from './retry.js';
@@ -19,6 +20,13 @@ export interface ClientOptions {
   backoffMs?: number;
   /** Budget for the whole call, retries included. Default: the call's timeout. */
   deadlineMs?: number;
+  /**
+   * Fail fast while the service keeps failing (a circuit breaker): once at least `failures` attempts in the last
+   * 10 s were made and half of them failed (no answer in time, no connection, a 5xx), calls answer
+   * `<service> unavailable` at once, without calling, for `pauseMs`; then one call goes through, and if it passes
+   * the others follow. Off unless given.
+   */
+  breaker?: { failures?: number; pauseMs?: number };
 }
 
 export interface CallOptions {
@@ -85,6 +93,7 @@ export function createClient(options: ClientOptions): Client {
 
   const unavailable = (cause: unknown) =>
     Object.assign(new HTTPException(503, `${service} unavailable`), { cause });
+  const guard = circuit(options.breaker, unavailable);
 
   async function request<T>(
     method: string,
@@ -96,7 +105,7 @@ export function createClient(options: ClientOptions): Client {
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
     const attemptMs = call.timeoutMs ?? timeoutMs;
 
-    const send = async (timeLeftMs: number): Promise<RawResponse> => {
+    const attempt = async (timeLeftMs: number): Promise<RawResponse> => {
       const signal = AbortSignal.timeout(Math.max(0, Math.min(attemptMs, timeLeftMs)));
       try {
         const res = await (await agent).request({
@@ -115,13 +124,16 @@ export function createClient(options: ClientOptions): Client {
         throw error;
       }
     };
+    const send = (timeLeftMs: number) => (guard ? guard(() => attempt(timeLeftMs)) : attempt(timeLeftMs));
 
     const raw = await retry(send, {
       retries: IDEMPOTENT.has(method) || 'idempotency-key' in headers ? retries : 0,
       backoffMs,
       deadlineMs: options.deadlineMs ?? attemptMs,
-      // send throws an HTTPException only when the callee could not be reached or timed out.
-      retryable: (o) => (o.ok ? RETRY_STATUSES.has(o.value.status) : o.error instanceof HTTPException),
+      // send throws an HTTPException only when the callee could not be reached or timed out, or the breaker is
+      // open: then a retry would be refused too.
+      retryable: (o) =>
+        o.ok ? RETRY_STATUSES.has(o.value.status) : o.error instanceof HTTPException && !isOpen(o.error),
     });
     return { status: raw.status, headers: raw.headers, body: parseBody(service, raw) as T };
   }
@@ -141,6 +153,52 @@ export function createClient(options: ClientOptions): Client {
     patch: method('PATCH'),
     delete: method('DELETE'),
     close: async () => (await agent).close(),
+  };
+}
+
+const OPEN = Symbol('breaker open');
+const isOpen = (error: HTTPException) => OPEN in error;
+
+/** A 5xx, carried through the breaker as a failure and handed back to the caller as the answer it was. */
+class FailedAnswer extends Error {
+  constructor(readonly raw: RawResponse) {
+    super(`answered ${raw.status}`);
+  }
+}
+
+/**
+ * The breaker of `ClientOptions.breaker` (opossum): runs an attempt through it, counting no answer and 5xx answers
+ * as failures; while it is open, throws `<service> unavailable` without calling.
+ */
+function circuit(
+  settings: ClientOptions['breaker'],
+  unavailable: (cause: unknown) => HTTPException,
+): ((attempt: () => Promise<RawResponse>) => Promise<RawResponse>) | undefined {
+  if (!settings) return undefined;
+  const breaker = new CircuitBreaker(
+    async (attempt: () => Promise<RawResponse>) => {
+      const raw = await attempt();
+      if (raw.status >= 500) throw new FailedAnswer(raw);
+      return raw;
+    },
+    {
+      timeout: false, // each attempt has its own (ClientOptions.timeoutMs)
+      volumeThreshold: settings.failures ?? 5,
+      errorThresholdPercentage: 50,
+      resetTimeout: settings.pauseMs ?? 2000,
+      rollingCountTimeout: 10_000,
+    },
+  );
+  return async (attempt) => {
+    try {
+      return await breaker.fire(attempt);
+    } catch (error) {
+      if (error instanceof FailedAnswer) return error.raw;
+      if ((error as { code?: string }).code === 'EOPENBREAKER') {
+        throw Object.assign(unavailable(error), { [OPEN]: true });
+      }
+      throw error;
+    }
   };
 }
 

@@ -12,10 +12,11 @@ export interface Reservation extends ReservationCreate {
 
 /**
  * A client for the inventory service, typed from its manifest (services never import each other's code).
- * Non-2xx answers come back as they are; a service that is down or too slow throws a 503.
+ * Non-2xx answers come back as they are; a service that is down or too slow throws a 503, and so does one that keeps
+ * failing, at once, without being called (the client's circuit breaker, open for 2 s at a time).
  */
 export function createInventoryClient(baseUrl: string) {
-  const client = createClient({ service: 'inventory', baseUrl, caller: 'orders' });
+  const client = createClient({ service: 'inventory', baseUrl, caller: 'orders', breaker: {} });
   return {
     /** Takes the stock for one order, atomically. Keyed by order id, so a retry never reserves twice. */
     reserve: (body: ReservationCreate) =>
