@@ -86,6 +86,27 @@ const CASES: {
     lost: { 3: HELD, 5: HELD },
     mayLose: { 1: HELD, 2: HELD, 4: HELD },
   },
+  { exercise: '06', impl: 'reference', lost: {} },
+  { exercise: '06', impl: 'fixtures/resilient', lost: {} },
+  {
+    exercise: '06',
+    impl: 'fixtures/careless',
+    lost: {
+      1: /^with user hanging \(the playground holds each call to user and never answers\), orders did not answer POST \/order\?\S+: no answer within 8 s .*give every call to user a timeout .*; 1 other check of this task failed too: .*with inventory hanging/,
+      2: /^orders tried GET \/users\/\S+ again \d+ ms after user answered 503: wait before each retry, at least 50 ms/,
+      3: /^orders sent POST \/reservations to inventory 2 times, try 1 without an Idempotency-Key/,
+      5: /^user works again, but orders still answered 503 \{"detail":"service unavailable"\} 10 s later: after a pause of at most 5 s, let one call through/,
+      6: /^with every connection to user reset, POST \/order answered 503 \{"detail":"service unavailable"\}; expected a detail that names user.*; 1 other check of this task failed too: .*inventory answering 500/,
+    },
+  },
+  {
+    exercise: '06',
+    impl: 'fixtures/retry-storm',
+    lost: {
+      4: /^with every call to user answered 503, 10 orders made 100 calls to user, one order 10; expected at most 4 tries per order/,
+      5: /^with every call to user failing, orders 8 to 10 still made 30 calls to user .*: once 5 calls in a row have failed, answer 503 at once without calling \(a circuit breaker\)/,
+    },
+  },
 ];
 
 const graded = new Map<(typeof CASES)[number], Graded>();

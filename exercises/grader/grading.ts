@@ -1,9 +1,10 @@
-import type { Call, Graph } from '@microtown/playground';
+import type { Call, Fault, FaultSpec, Graph } from '@microtown/playground';
 import { type APIRequestContext, test as base } from '@playwright/test';
 import { fail, GradeError, NoAnswerError, type Reply, show } from './checks.js';
 import { type Control, controlClient, type Targets } from './control.js';
 import { loadExercise } from './exercise.js';
 
+export type { Call, FaultSpec } from '@microtown/playground';
 export { expect } from '@playwright/test';
 export * from './checks.js';
 export type { Control } from './control.js';
@@ -112,20 +113,38 @@ export interface Recording {
   graph(): Promise<Graph>;
   /** Calls, oldest first: `calls({ callee: 'inventory' })`. */
   calls(query?: { caller?: string; callee?: string }): Promise<Call[]>;
+  /** Sets a fault in the playground's fault lab (`POST /api/faults`), as the page does: `fault({ kind: 'hang', to: 'user' })`. */
+  fault(spec: FaultSpec): Promise<Fault>;
+  /** Clears every fault (`DELETE /api/faults`). */
+  clearFaults(): Promise<void>;
 }
 
 function recording(): Recording {
   const url =
     process.env.GRADE_PLAYGROUND ||
     fail('exercise.json does not ask for the playground ("playground": true)');
-  const read = async (path: string) =>
-    (await fetch(url + path, { signal: AbortSignal.timeout(5000) })).json();
+  const read = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(url + path, { ...init, signal: AbortSignal.timeout(5000) });
+    const body = response.status === 204 ? undefined : await response.json();
+    if (!response.ok)
+      throw new Error(`the playground refused ${init.method ?? 'GET'} ${path}: ${show(body, 300)}`);
+    return body;
+  };
   return {
     url,
     graph: () => read('/api/graph') as Promise<Graph>,
     calls: async (query = {}) => {
       const search = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined));
       return ((await read(`/api/calls?limit=10000&${search}`)) as { data: Call[] }).data;
+    },
+    fault: (spec) =>
+      read('/api/faults', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(spec),
+      }) as Promise<Fault>,
+    clearFaults: async () => {
+      await read('/api/faults', { method: 'DELETE' });
     },
   };
 }

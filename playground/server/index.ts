@@ -1,4 +1,5 @@
 export { buildPage } from './build-page.js';
+export type { Fault, FaultSpec } from './faults.js';
 export type { Graph } from './graph.js';
 export type { ServiceState } from './monitor.js';
 export { readTown, serviceUrlVariable } from './read-town.js';

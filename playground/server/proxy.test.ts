@@ -227,6 +227,21 @@ describe('recording', () => {
     ]);
   });
 
+  it("records the call's Idempotency-Key, its first 200 characters, in the calls the API lists", async () => {
+    const key = `reserve-${'k'.repeat(300)}`;
+    await fetch(`${playground.url}/svc/user/reservations`, {
+      method: 'POST',
+      headers: { 'x-caller': 'orders', 'idempotency-key': key, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    await fetch(`${playground.url}/svc/user/users/u1`, { headers: { 'x-caller': 'orders' } });
+    const { data } = await readJson(await fetch(`${playground.url}/api/calls`));
+    expect(data.map((c: { idempotency_key?: string }) => c.idempotency_key)).toEqual([
+      key.slice(0, 200),
+      undefined,
+    ]);
+  });
+
   it('keeps a caller name only if it is a service name', async () => {
     await fetch(`${playground.url}/svc/user/x`, { headers: { 'x-caller': '<script>' } });
     expect(playground.recorder.calls()[0]?.caller).toBeNull();

@@ -120,6 +120,7 @@ export function createProxy({
       const started = performance.now();
       const caller = String(req.headers['x-caller'] ?? '');
       const traceparent = traceIdOf(req.headers.traceparent as string | undefined);
+      const key = req.headers['idempotency-key'];
       // The start of a JSON body, and of an error's JSON answer, as they pass: what explains a failed call.
       const capture = captureBodies(req, res);
       res.once('close', () => {
@@ -134,6 +135,7 @@ export function createProxy({
           status: res.headersSent ? res.statusCode : 0,
           duration_ms: Math.round((performance.now() - started) * 100) / 100,
           trace_id: TRACE_ID.test(traceId) ? traceId : null,
+          ...(typeof key === 'string' && key ? { idempotency_key: key.slice(0, 200) } : {}),
           ...capture.bodies(),
         });
       });

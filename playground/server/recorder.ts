@@ -16,6 +16,8 @@ export interface Call {
   duration_ms: number;
   /** From `traceparent`, else from the answer's `x-trace-id`. */
   trace_id: string | null;
+  /** The `Idempotency-Key` the caller sent (its first 200 characters), when it sent one: what makes a retry safe. */
+  idempotency_key?: string;
   /**
    * The first 16 KB of a JSON request's body, and the first 2 KB of a JSON answer with status >= 400 (its
    * `detail`): what explains a failed call. Kept for the last calls only, and never sent to the page with the call.

@@ -37,6 +37,10 @@ export const CallPublic = z
     status: z.int().describe('0 when the client went away before an answer'),
     duration_ms: z.number(),
     trace_id: z.string().nullable(),
+    idempotency_key: z
+      .string()
+      .optional()
+      .describe('the Idempotency-Key the caller sent, when it sent one: what makes a retried write safe'),
   })
   .meta({ id: 'Call' });
 
