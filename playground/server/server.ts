@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { UserMistake } from '@microtown/kit/town';
 import { buildPage } from './build-page.js';
+import { readOtlpSettings } from './otlp-export.js';
 import { readTown } from './read-town.js';
 import { loadSettings } from './settings.js';
 import { startPlayground } from './start-playground.js';
@@ -19,6 +20,8 @@ try {
     host: settings.HOST,
     page,
     maxCalls: settings.PLAYGROUND_MAX_CALLS,
+    // OpenTelemetry's own variables, OTEL_EXPORTER_OTLP_ENDPOINT and ..._TRACES_ENDPOINT: the calls go out as spans.
+    otlp: readOtlpSettings(process.env),
     // Under `npm start`, an IPC channel to it: its services' logs and reloads come in, resets go out.
     workbench: connectWorkbench(process.send ? process : undefined),
     // Check my work is on under `npm start` (a teacher turns it off: --no-check), on the exercise it runs if any.

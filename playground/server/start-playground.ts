@@ -13,10 +13,12 @@ import { createFaults, type Faults } from './faults.js';
 import { addFaultRoutes } from './faults-api.js';
 import { type Graph, graph } from './graph.js';
 import { createMonitor } from './monitor.js';
+import { createOtlpExporter, type OtlpExportOptions } from './otlp-export.js';
 import { createProxy } from './proxy.js';
 import { createRecorder, type Recorder } from './recorder.js';
 import { checkTarget, createRegistry, type ServiceTarget } from './registry.js';
 import { createSwitches, type Switches } from './switches.js';
+import { addTraceRoutes } from './traces-api.js';
 import { connectWorkbench, type Workbench } from './workbench.js';
 import { addWorkbenchRoutes } from './workbench-api.js';
 
@@ -48,6 +50,8 @@ export interface PlaygroundOptions {
   workbench?: Workbench;
   /** "Check my work": which exercise's learner's services run here; off unless given (`npm start` gives it). */
   check?: Omit<CheckOptions, 'url' | 'changed'>;
+  /** Sends every recorded call to an OTLP/HTTP receiver as spans (see readOtlpSettings); off unless given. */
+  otlp?: OtlpExportOptions;
 }
 
 export interface Playground {
@@ -82,6 +86,10 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   addExplainRoutes(api, { registry, recorder, timeoutMs: options.timeoutMs });
   addWorkbenchRoutes(api, workbench);
   addFaultRoutes(api, { registry, faults });
+  // A call waits for its caller's call at most as long as the proxy lets that one run.
+  const parentWaitMs = (options.timeoutMs ?? 10_000) + 1000;
+  const exporter = options.otlp && createOtlpExporter(recorder, { logger, parentWaitMs, ...options.otlp });
+  addTraceRoutes(api, { recorder, exporter });
   const unsubscribe = workbench.subscribe((happened) => {
     // A service generated while the town runs is proxied from now on, as if it had been there at start.
     const joined = happened.flatMap((e) => (e.type === 'service' ? [e] : []));
@@ -144,6 +152,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         setTimeout(() => server.closeAllConnections(), 1000).unref();
       });
       proxy.close();
+      // Last: the calls that ended as the server closed are recorded by now, and go out with the rest.
+      await exporter?.close();
     },
   };
 }
