@@ -221,7 +221,7 @@ describe('GET /api/calls/{id}/explanation', () => {
 
   it("server error: the callee's 5xx with its detail", async () => {
     expect((await explained('/learner/boom', { caller: 'orders' })).sentence).toBe(
-      "learner answered 500 to orders's GET /boom: database is locked.",
+      "learner answered 500 to orders' GET /boom: database is locked.",
     );
   });
 

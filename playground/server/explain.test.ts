@@ -166,7 +166,7 @@ describe('classify', () => {
     expect(explained).toMatchObject({
       kind: 'wrong_payload',
       sentence:
-        "user rejected orders's POST /users (422): email is missing; userId is not one of its fields.",
+        "user rejected orders' POST /users (422): email is missing; userId is not one of its fields.",
       fix: expect.stringContaining(
         'Send what UserCreate wants: name (string, 1–100 characters), email (string (email), at most 254 characters)',
       ),
@@ -271,7 +271,7 @@ describe('classify', () => {
       response_body: detail('user did not answer within 0.3 s'),
     });
     expect(classify(slow, null, []).sentence).toBe(
-      "user did not answer orders's GET /users/u1 in time: the call took 312 ms, and the playground waits 300 ms at most before it answers 504.",
+      "user did not answer orders' GET /users/u1 in time: the call took 312 ms, and the playground waits 300 ms at most before it answers 504.",
     );
     const forgotten = call({ status: 504, duration_ms: 10_003 });
     expect(classify(forgotten, null, [], { timeoutMs: 10_000 })).toMatchObject({ kind: 'timeout' });
@@ -331,7 +331,7 @@ describe('classify', () => {
     expect(classify(inner, USER, [outer, inner])).toMatchObject({
       kind: 'unhandled_4xx',
       sentence:
-        "user answered 404 (User not found) to orders's GET /users/nobody, and orders did not handle it: its own POST /orders then answered 500.",
+        "user answered 404 (User not found) to orders' GET /users/nobody, and orders did not handle it: its own POST /orders then answered 500.",
     });
     const passed = { ...outer, status: 404 };
     expect(classify(inner, USER, [passed, inner], { callerOpenApi: null }).kind).toBe('unhandled_4xx');

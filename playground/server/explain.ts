@@ -33,9 +33,12 @@ export interface ExplainContext {
 const who = (call: Call) => call.caller ?? 'a caller outside the town';
 const Who = (call: Call) => call.caller ?? 'A caller outside the town';
 const request = (call: Call) => `${call.method} ${call.path}`;
-/** orders's GET /users/u1, or GET /users/u1 from outside the town. */
+/** `orders' client`, `user's client`. */
+const possessive = (name: string) => (name.endsWith('s') ? `${name}'` : `${name}'s`);
+
+/** orders' GET /users/u1, or GET /users/u1 from outside the town. */
 const asked = (call: Call) =>
-  call.caller ? `${call.caller}'s ${request(call)}` : `${request(call)} (from outside the town)`;
+  call.caller ? `${possessive(call.caller)} ${request(call)}` : `${request(call)} (from outside the town)`;
 const failed = (call: Call) => call.status === 0 || call.status >= 400;
 
 /** 300 ms, 2.5 s: as a person would say it. */
@@ -581,7 +584,7 @@ function explainGaveUp(call: Call): Explanation {
     call_id: call.id,
     kind: 'caller_gave_up',
     sentence: `${call.caller ? `${call.caller} gave up` : 'The caller went away'} on ${request(call)} after ${duration(call.duration_ms)}, before ${call.callee} answered.`,
-    fix: `${call.callee} was slower than ${waiter} would wait: make it answer sooner, or give ${waiter}'s client a longer timeout than ${duration(call.duration_ms)}.`,
+    fix: `${call.callee} was slower than ${waiter} would wait: make it answer sooner, or give ${possessive(waiter)} client a longer timeout than ${duration(call.duration_ms)}.`,
   };
 }
 

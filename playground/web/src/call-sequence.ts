@@ -1,5 +1,6 @@
 import { explainCall, getJson } from './api.js';
 import { $, el } from './dom.js';
+import { createTraceTakeaway } from './trace-takeaway.js';
 import type { Call, Explanation, Order } from './types.js';
 
 export interface CallSequence {
@@ -27,7 +28,7 @@ const KINDS: Record<Explanation['kind'], string> = {
   wrong_payload: 'wrong payload shape',
   connection_refused: 'connection refused',
   timeout: 'timeout',
-  caller_gave_up: 'caller gave up',
+  caller_gave_up: 'timeout: caller gave up',
   server_error: 'server error',
   unhandled_4xx: 'unhandled 4xx',
   payload_warning: 'warning',
@@ -65,6 +66,7 @@ export function createCallSequence(root: HTMLElement): CallSequence {
   const picker = $<HTMLSelectElement>('select[name="order"]', root);
   const traceCode = $('.trace code', root);
   const list = $('ol.calls', root);
+  const takeaway = createTraceTakeaway(root);
   let orders: Order[] = [];
   let traceId: string | null = null;
   // Explanations read so far, shown at once on the next redraw. A failed call's is read again: the caller's own
@@ -90,6 +92,7 @@ export function createCallSequence(root: HTMLElement): CallSequence {
   };
 
   const render = (calls: Call[]) => {
+    takeaway.show(traceId, calls);
     const first = calls[0]?.started_ms ?? 0;
     const end = Math.max(1, ...calls.map((c) => c.started_ms - first + c.duration_ms));
     list.replaceChildren(
