@@ -65,6 +65,19 @@ const listed = (calls: Call[]) =>
     .map((c) => `${c.method} ${c.path} -> ${c.status || 'no answer'}`)
     .join(', ') || 'none';
 
+/**
+ * What a refused reservation in the check says, if one was: a 409 for an order id inventory already knows is an id
+ * handed out again, by a counter that started again at 1 when orders restarted.
+ */
+async function reusedIdClue(playground: Recording, since: number): Promise<string> {
+  const refused = (await callsTo(playground, since, 'inventory', 'POST')).filter(
+    (c) => c.path.startsWith('/reservations') && c.status === 409,
+  );
+  return refused.length
+    ? '; inventory answered 409 to its POST /reservations: an order id it already knows? The grader restarts orders before each check and inventory keeps its reservations, so a counter that starts again at 1 hands out order 1 again: use a UUID'
+    : '';
+}
+
 /** An answer in time; a late one is a hint about the timeout the call to `peer` lacks. */
 async function answeredDespite(peer: string, place: () => Promise<Reply>): Promise<Reply> {
   try {
@@ -77,6 +90,18 @@ async function answeredDespite(peer: string, place: () => Promise<Reply>): Promi
   }
 }
 
+/**
+ * How many calls the hang held orders has not given up: those it made by 1 s after the order was answered (a
+ * confirmation sent after the answer counts), each given 5 s more. A held call is recorded (status 0) only when its
+ * caller stops waiting, and the fault counts it as a hit when it starts.
+ */
+async function notGivenUp(playground: Recording, since: number, to: string): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const held = (await playground.faults()).reduce((sum, f) => sum + f.hits, 0);
+  const givenUp = async () => (await callsTo(playground, since, to)).filter((c) => c.status === 0).length;
+  return held - (await eventually(givenUp, (n) => n >= held, 5000, 250));
+}
+
 task(1, () => {
   const hangs: [string, FaultSpec][] = [
     ['user', { kind: 'hang', to: 'user' }],
@@ -84,9 +109,21 @@ task(1, () => {
     ['notification', { kind: 'hang', to: 'notification' }],
   ];
   for (const [peer, spec] of hangs) {
-    test(`with ${peer} hanging, an order is answered within 5 s`, async ({ api, town, playground }) => {
-      const { user, item } = await begin(api, town, playground);
-      await withFault(playground, spec, () => answeredDespite(peer, () => order(api, user, item)));
+    test(`with ${peer} hanging, an order is answered within 5 s, and orders gives up the held calls`, async ({
+      api,
+      town,
+      playground,
+    }) => {
+      const { user, item, since } = await begin(api, town, playground);
+      await withFault(playground, spec, async () => {
+        await answeredDespite(peer, () => order(api, user, item));
+        const held = await notGivenUp(playground, since, spec.to);
+        if (held > 0) {
+          fail(
+            `orders answered the order, but ${held} of its calls to ${peer} ${held === 1 ? 'was' : 'were'} still waiting for an answer 5 s later: a call without a timeout holds its connection for ever (a confirmation sent after the answer too), and a timer that only stops waiting leaves it open; give every call to ${peer} a timeout that aborts it (fetch's signal: AbortSignal.timeout(1000); requests' and httpx's timeout=; opossum's abortController)`,
+          );
+        }
+      });
     });
   }
 });
@@ -107,7 +144,7 @@ task(2, () => {
     expectStatus(
       reply,
       [201, 200],
-      `user answered the first 2 calls 503 and then worked: a read is safe to repeat, so retry it (orders called user ${tries.length} time${tries.length === 1 ? '' : 's'}: ${listed(tries)})`,
+      `user answered the first 2 calls 503 and then worked: a read is safe to repeat, so retry it (orders called user ${tries.length} time${tries.length === 1 ? '' : 's'}: ${listed(tries)})${await reusedIdClue(playground, since)}`,
     );
     if (tries.length < 3) {
       fail(
@@ -164,7 +201,7 @@ task(3, () => {
     expectStatus(
       reply,
       [201, 200],
-      `inventory answered the first POST /reservations 503 and then worked: retry the reservation, with an Idempotency-Key (orders sent it ${reservations.length} time${reservations.length === 1 ? '' : 's'}: ${listed(reservations)})`,
+      `inventory answered the first POST /reservations 503 and then worked: retry the reservation, with an Idempotency-Key (orders sent it ${reservations.length} time${reservations.length === 1 ? '' : 's'}: ${listed(reservations)})${await reusedIdClue(playground, since)}`,
     );
     const left = await available(api, item);
     if (left !== STOCK - 1) {
@@ -204,7 +241,7 @@ task(5, () => {
     town,
     playground,
   }) => {
-    const { user, item } = await begin(api, town, playground);
+    const { user, item, since: start } = await begin(api, town, playground);
     await withFault(playground, { kind: 'error', to: 'user', status: 503 }, async () => {
       for (let n = 1; n <= 7; n++) await order(api, user, item);
       const since = await mark(playground);
@@ -214,7 +251,7 @@ task(5, () => {
         expectStatus(reply, 503, 'with user failing every call, an order that needs it is refused: 503');
       }
       const calls = await callsTo(playground, since, 'user');
-      if (calls.length > 1) {
+      if (calls.length > 2) {
         fail(
           `with every call to user failing, orders 8 to 10 still made ${calls.length} calls to user (${listed(calls)}): once 5 calls in a row have failed, answer 503 at once without calling (a circuit breaker), for a pause of 1 to 5 s`,
         );
@@ -228,7 +265,7 @@ task(5, () => {
     );
     if (recovered.status !== 201 && recovered.status !== 200) {
       fail(
-        `user works again, but orders still answered ${recovered.status} ${show(recovered.body)} 10 s later: after a pause of at most 5 s, let one call through, and call normally again once it passes`,
+        `user works again, but orders still answered ${recovered.status} ${show(recovered.body)} 10 s later: after a pause of at most 5 s, let one call through, and call normally again once it passes${await reusedIdClue(playground, start)}`,
       );
     }
   });

@@ -17,6 +17,7 @@ const PART = [
   '03-orders-flow/fastapi-requests',
   '03-orders-flow/express-no-user-check',
   '05-database-per-service/fastapi-sqlite-wal',
+  '06-calls-that-survive/fastapi-requests-sync',
 ];
 const cases = listCases().filter((c) => PART.includes(`${c.exercise}/${c.name}`));
 

@@ -115,6 +115,8 @@ export interface Recording {
   calls(query?: { caller?: string; callee?: string }): Promise<Call[]>;
   /** Sets a fault in the playground's fault lab (`POST /api/faults`), as the page does: `fault({ kind: 'hang', to: 'user' })`. */
   fault(spec: FaultSpec): Promise<Fault>;
+  /** The faults set, each with its hits: the calls it failed, delayed, held or cut. */
+  faults(): Promise<Fault[]>;
   /** Clears every fault (`DELETE /api/faults`). */
   clearFaults(): Promise<void>;
 }
@@ -143,6 +145,7 @@ function recording(): Recording {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(spec),
       }) as Promise<Fault>,
+    faults: async () => ((await read('/api/faults')) as { data: Fault[] }).data,
     clearFaults: async () => {
       await read('/api/faults', { method: 'DELETE' });
     },
