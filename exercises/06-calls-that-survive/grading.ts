@@ -85,7 +85,7 @@ async function answeredDespite(peer: string, place: () => Promise<Reply>): Promi
   } catch (error) {
     if (!(error instanceof NoAnswerError)) throw error;
     fail(
-      `with ${peer} hanging (the playground holds each call to ${peer} and never answers), ${error.message}: give every call to ${peer} a timeout (1 to 2 s) and keep the order, retries included, under 5 s`,
+      `with ${peer} hanging (the playground holds each call to ${peer} and never answers), ${error.message}: give every call to ${peer} a timeout (about 1 s a try) and keep the order, retries included, under 5 s`,
     );
   }
 }
@@ -148,7 +148,7 @@ task(2, () => {
     );
     if (tries.length < 3) {
       fail(
-        `the order succeeded, but the playground saw only ${tries.length} call${tries.length === 1 ? '' : 's'} to user (${listed(tries)}); expected 3: two answered 503, then the one that passed`,
+        `the order succeeded, but the playground saw only ${tries.length} call${tries.length === 1 ? '' : 's'} to user (${listed(tries)}); expected 3: two answered 503, then the one that passed${tries.every((c) => c.status >= 500) ? '. orders went on as if user had answered: a 503 is no user' : ''}`,
       );
     }
     for (const [n, next] of tries.slice(1).entries()) {
