@@ -40,7 +40,7 @@ describe('Check my work', () => {
       points: 14,
       tasks: 7,
     });
-    expect(state.exercises.map((e) => e.folder.slice(0, 2))).toEqual(['01', '02', '03', '04', '05']);
+    expect(state.exercises.map((e) => e.folder.slice(0, 2))).toEqual(['01', '02', '03', '04', '05', '06']);
     expect(state.run).toBeNull();
   });
 
