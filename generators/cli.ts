@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GeneratorError } from './errors.js';
+import { recoverInterrupted } from './journal.js';
 import { GENERATORS } from './registry.js';
 import { report } from './report.js';
 import { generate, REPO } from './run.js';
@@ -40,6 +41,12 @@ function parseCommandLine(argv: string[]) {
  * 0 done, 1 refused (one line on stderr saying why, nothing written), 2 not understood.
  */
 export async function main(argv: string[], io: Io = console_): Promise<number> {
+  try {
+    for (const line of await recoverInterrupted(io.root ?? REPO)) io.out(line);
+  } catch (error) {
+    io.err(`error: could not finish a change a killed run left in .tmp/ (${(error as Error).message})`);
+    return 1;
+  }
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(argv);

@@ -5,9 +5,10 @@ import { addedLines } from './stage.js';
 export function report(result: GenerateResult, dryRun: boolean, note?: string): string[] {
   const { changes, folder } = result;
   const seconds = (result.ms / 1000).toFixed(2);
-  if (changes.length === 0) return [`${result.summary}: nothing to change in ${folder}`];
+  if (changes.length === 0) return [...result.recovered, `${result.summary}: nothing to change in ${folder}`];
   const files = `${changes.length} file${changes.length === 1 ? '' : 's'}`;
   const lines = [
+    ...result.recovered,
     dryRun
       ? `dry run: ${result.summary} would write ${files} in ${folder}; nothing was written`
       : `${result.summary}: wrote ${files} in ${folder} (${seconds} s)`,

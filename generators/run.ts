@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import nodePlop, { type CustomActionConfig, type NodePlopAPI } from 'node-plop';
 import { GeneratorError } from './errors.js';
 import { formatFiles } from './format.js';
 import type { Answers } from './generator.js';
+import { JOURNAL, openStaging, recoverInterrupted } from './journal.js';
 import { formatJson } from './manifest.js';
 import { findGenerator, GENERATORS } from './registry.js';
 import { apply, type Change, diff, stageCopy } from './stage.js';
@@ -32,6 +33,8 @@ export interface GenerateResult {
   written: boolean;
   /** A new service folder appeared (the caller may want to link the workspace). */
   createdService: boolean;
+  /** One line per change of an earlier, killed run that this run finished or undid first. */
+  recovered: string[];
   formatted: boolean;
   next: string[];
   ms: number;
@@ -40,7 +43,8 @@ export interface GenerateResult {
 /**
  * Runs one generator without prompts: `generate('service', ['shipping', '4105'], { root })`.
  * It renders into a staging copy of the service folder under `<root>/.tmp/`, formats it, and only then writes
- * the difference into `services/`; a refusal or a failed action leaves the project as it was.
+ * the difference into `services/`, all or nothing even if killed; a refusal or a failed action leaves the project
+ * as it was. A change an earlier run left half-made is finished first.
  */
 export async function generate(
   name: string,
@@ -55,12 +59,12 @@ export async function generate(
   }
   const root = resolve(options.root ?? REPO);
   const force = options.force ?? false;
+  const recovered = await recoverInterrupted(root);
   const answers = Array.isArray(input) ? generator.fromArgs(input) : input;
   const plan = await generator.plan(answers, { root, force });
   const target = join(root, plan.folder);
 
-  await mkdir(join(root, '.tmp'), { recursive: true });
-  const staging = await mkdtemp(join(root, '.tmp', 'generate-'));
+  const staging = await openStaging(root);
   try {
     const staged = join(staging, basename(target));
     await stageCopy(target, staged);
@@ -81,7 +85,7 @@ export async function generate(
     const changes = await diff(staged, target);
     // Only a service is an npm workspace; an exercise folder is not.
     const createdService = plan.folder.startsWith('services/') && !existsSync(target) && !options.dryRun;
-    if (!options.dryRun && changes.length > 0) await apply(staged, target, changes);
+    if (!options.dryRun && changes.length > 0) await apply(root, plan.folder, staging, changes);
     return {
       generator: name,
       summary: plan.summary,
@@ -89,12 +93,14 @@ export async function generate(
       changes,
       written: !options.dryRun && changes.length > 0,
       createdService,
+      recovered,
       formatted,
       next: plan.next,
       ms: performance.now() - started,
     };
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    // A journal left behind is a change that could not be undone: the next run finishes undoing it.
+    if (!existsSync(join(staging, JOURNAL))) await rm(staging, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { cp, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { BEFORE, JOURNAL, type Journal, replay, writeDurable, writeJournal } from './journal.js';
 
 export interface Change {
   /** Path inside the service folder. */
@@ -51,32 +52,35 @@ export async function diff(staged: string, target: string): Promise<Change[]> {
 }
 
 /**
- * Makes the changes real. A new service appears in one rename, whole or not at all; an existing one gets each file
- * written beside it and renamed over it, and on a failure the files already replaced are put back.
+ * Makes the changes real, all or nothing even when the process is killed. A new folder appears in one rename. In an
+ * existing one, the new files (in the stage) and copies of the old ones are flushed to disk, a journal lists the
+ * renames, then they are made: a failure undoes them, a kill leaves the journal for the next run to finish.
  */
-export async function apply(staged: string, target: string, changes: Change[]): Promise<void> {
+export async function apply(root: string, folder: string, staging: string, changes: Change[]): Promise<void> {
+  const target = join(root, folder);
+  const staged = join(staging, basename(folder));
   if (!existsSync(target)) {
     await mkdir(dirname(target), { recursive: true });
     await rename(staged, target);
     return;
   }
-  const done: Change[] = [];
+  for (const change of changes) {
+    await writeDurable(join(staged, change.path));
+    if (change.before !== undefined) await writeDurable(join(staging, BEFORE, change.path), change.before);
+  }
+  const files = changes.map((change) => ({ path: change.path, created: change.kind === 'create' }));
+  const journal: Journal = { folder, staged: basename(folder), state: 'apply', files };
+  await writeJournal(staging, journal);
   try {
-    for (const change of changes) {
-      const file = join(target, change.path);
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(`${file}.generating`, change.text);
-      await rename(`${file}.generating`, file);
-      done.push(change);
-    }
+    await replay(root, staging, journal);
   } catch (error) {
-    for (const change of done.reverse()) {
-      const file = join(target, change.path);
-      if (change.before === undefined) await rm(file, { force: true });
-      else await writeFile(file, change.before);
-    }
+    // If the undo fails too, the journal stays and the next run undoes the rest.
+    await writeJournal(staging, { ...journal, state: 'undo' });
+    await replay(root, staging, { ...journal, state: 'undo' });
+    await rm(join(staging, JOURNAL));
     throw error;
   }
+  await rm(join(staging, JOURNAL));
 }
 
 /** The lines a change adds (and removes), for `--dry-run`. */
