@@ -97,7 +97,9 @@ describe('openStore', () => {
     const opening = openStore('/sys/microtown-store-test.json', { users: [] });
     await expect(opening).rejects.toThrow(StoreError);
     const message = await opening.catch((error: Error) => error.message);
-    expect(message).toMatch(/^cannot open \/sys\/microtown-store-test\.json: the disk refused \(E[A-Z]+/);
+    expect(message).toMatch(
+      /^cannot open \/sys\/microtown-store-test\.json: the disk refused to write in \/sys \(E[A-Z]+/,
+    );
     expect(message).not.toContain('\n');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DurableJSONFile, StoreError, syncDir } from './durable-json-file.js';
 import { DiskRefusedError } from './errors.js';
@@ -31,6 +31,11 @@ export interface Store<T extends object> {
    * changes a crash may lose because they can be redone (a delivery mark, state that can be asked for again).
    */
   updateSoon<R>(fn: (data: T) => R): R;
+  /**
+   * Calls `listener` each time the store has undone changes to the data (an update's function threw, or the disk
+   * refused a write): an index a service keeps beside the data (a Map by key) may hold what was undone, so rebuild it.
+   */
+  onUndo(listener: () => void): void;
   /** Writes everything to the data file, removes the journal and the lock. */
   close(): Promise<void>;
 }
@@ -115,6 +120,10 @@ async function openLocked<T extends object>(
   let closed = false;
   let soon: NodeJS.Timeout | undefined;
   let idle: NodeJS.Timeout | undefined;
+  const undone = new Set<() => void>();
+  const tellUndone = () => {
+    for (const listener of undone) listener();
+  };
 
   const take = () => {
     const batch = tracker.take();
@@ -131,6 +140,7 @@ async function openLocked<T extends object>(
       // What was not written is undone, with every change made since on top of it; all their writers fail.
       tracker.rollback([batch]);
       check?.reset();
+      tellUndone();
       const refused = refusal(journalFile, error);
       failed.set(epoch - 1, refused).set(epoch, refused);
       epoch++;
@@ -235,6 +245,7 @@ async function openLocked<T extends object>(
       result = fn(tracker.data as T);
     } catch (error) {
       tracker.undoTo(mark);
+      tellUndone();
       throw error;
     }
     if (result instanceof Promise) {
@@ -264,6 +275,9 @@ async function openLocked<T extends object>(
       }, SOON_MS).unref();
       return result;
     },
+    onUndo(listener) {
+      undone.add(listener);
+    },
     async close() {
       if (closing) return;
       closing = true;
@@ -282,10 +296,19 @@ async function openLocked<T extends object>(
         if (since.length === 0 && !prefix && !tracker.changed && onDisk === lastMarker)
           await journal.remove();
         else await journal.close();
+      } catch (error) {
+        // A disk that refuses now loses nothing acknowledged: the data file or the journal holds it.
+        if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
+        log(
+          `${file}: could not be closed cleanly (${(error as Error).message}); every acknowledged write is in it or its journal`,
+        );
+        await journal.close().catch(() => {});
       } finally {
         closed = true;
         opened.delete(resolve(file));
-        await unlock();
+        await unlock().catch((error: Error) =>
+          log(`${file}: its lock could not be removed (${error.message}); the next start takes it over`),
+        );
       }
     },
   };
@@ -304,6 +327,7 @@ async function readOnly<T extends object>(file: string, defaults: T, log: (line:
     updateSoon: () => {
       throw refuse();
     },
+    onUndo: () => {},
     close: () => Promise.resolve(),
   };
   return store;
@@ -314,22 +338,43 @@ function refusal(file: string, error: unknown): Error {
   return typeof code === 'string' ? new DiskRefusedError(file, code, { cause: error }) : (error as Error);
 }
 
-/** At start, a disk that refuses (read-only folder, no permission) is one line naming the file, not a stack. */
+/** At start, a disk that refuses (read-only folder, no permission) is one line naming the folder, not a stack. */
 async function atStart<R>(file: string, step: () => Promise<R>): Promise<R> {
   try {
     return await step();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const { code, path } = error as NodeJS.ErrnoException;
     if (error instanceof StoreError || typeof code !== 'string') throw error;
+    const folder = dirname(path ?? file);
     throw new StoreError(
-      `cannot open ${file}: the disk refused (${(error as Error).message}); check that its folder exists and is writable`,
+      `cannot open ${file}: the disk refused to write in ${folder} (${(error as Error).message}); make that ` +
+        'folder writable, or give the service a data file elsewhere',
       { cause: error },
     );
   }
 }
 
+/**
+ * Creates `dir` and the folders above it that are missing, one at a time (a recursive mkdir reports ENOENT when the
+ * folder above is read-only), each made durable in its parent.
+ */
 async function makeDirDurably(dir: string): Promise<void> {
-  const first = await mkdir(dir, { recursive: true });
-  if (first === undefined) return;
-  for (let d = dir; d !== dirname(first); d = dirname(d)) await syncDir(dirname(d));
+  const missing: string[] = [];
+  for (let d = resolve(dir); !(await exists(d)); d = dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    await mkdir(d).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    await syncDir(dirname(d));
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
 }

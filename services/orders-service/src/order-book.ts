@@ -17,24 +17,40 @@ const books = new WeakMap<Store<OrdersData>, OrderBook>();
 export function orderBook(store: Store<OrdersData>): OrderBook {
   let book = books.get(store);
   if (!book) {
-    book = createOrderBook(store.data.orders);
+    book = createOrderBook(store);
     books.set(store, book);
   }
   return book;
 }
 
-function createOrderBook(orders: OrderRecord[]): OrderBook {
-  const byId = new Map(orders.map((o) => [o.id, o]));
-  const byKey = new Map(orders.flatMap((o) => (o.idempotency_key ? [[o.idempotency_key, o] as const] : [])));
+function createOrderBook(store: Store<OrdersData>): OrderBook {
+  let byId = new Map<string, OrderRecord>();
+  let byKey = new Map<string, OrderRecord>();
+  let stale = true;
+  // A change the store undid (the disk refused it) may have added or removed orders here: index them afresh.
+  store.onUndo(() => {
+    stale = true;
+  });
+  const index = () => {
+    if (stale) {
+      const { orders } = store.data;
+      byId = new Map(orders.map((o) => [o.id, o]));
+      byKey = new Map(orders.flatMap((o) => (o.idempotency_key ? [[o.idempotency_key, o] as const] : [])));
+      stale = false;
+    }
+    return { byId, byKey };
+  };
   return {
-    get: (id) => byId.get(id),
-    withKey: (key) => byKey.get(key),
+    get: (id) => index().byId.get(id),
+    withKey: (key) => index().byKey.get(key),
     add(data, order) {
+      const { byId, byKey } = index();
       data.orders.push(order);
       byId.set(order.id, order);
       if (order.idempotency_key) byKey.set(order.idempotency_key, order);
     },
     remove(data, order) {
+      const { byId, byKey } = index();
       const at = data.orders.lastIndexOf(order);
       if (at >= 0) data.orders.splice(at, 1);
       byId.delete(order.id);

@@ -87,29 +87,48 @@ export function createPlaceOrder(store: Store<OrdersData>, deps: PlaceOrderDeps)
     deps.outbox.deliverSoon();
   }
 
+  /**
+   * An order left `placing` with nothing under way here: its confirmation never reached the disk (a crash before it
+   * did, or the disk refused it). Inventory's reservation says what became of it, as at start-up (outbox.ts): held,
+   * it is confirmed; otherwise it goes, and the request places a new one.
+   */
+  async function settle(order: OrderRecord, input: OrderCreate, key: string): Promise<OrderRecord> {
+    const answer = await deps.inventory.getReservation(order.id);
+    if (answer.status >= 500) throw unavailable('inventory');
+    const held = answer.status === 200 && answer.body.status === 'held';
+    await store.update((data) => {
+      if (order.status !== 'placing' || book.get(order.id) !== order) return; // the outbox settled it meanwhile
+      if (held) {
+        order.status = 'confirmed';
+        data.outbox.push(notifyEntry(order));
+      } else {
+        book.remove(data, order);
+      }
+    });
+    if (order.status !== 'confirmed') return placeNew(input, key);
+    setImmediate(deps.outbox.deliverSoon);
+    return order;
+  }
+
   /** With an Idempotency-Key, the same request again gets the same order, even while the first is under way. */
   return async function placeOrder(input: OrderCreate, key?: string): Promise<OrderRecord> {
     if (!key) return placeNew(input, undefined);
     const underWay = placing.get(key);
     const order = underWay ? await underWay : book.withKey(key);
-    if (order) {
-      if (
-        order.user_id !== input.user_id ||
+    if (
+      order &&
+      (order.user_id !== input.user_id ||
         order.item_id !== input.item_id ||
-        order.quantity !== input.quantity
-      ) {
-        throw new HTTPException(409, `Idempotency-Key ${key} was used for another order (${order.id})`);
-      }
-      if (order.status === 'placing') {
-        throw new HTTPException(
-          409,
-          `The order with Idempotency-Key ${key} is still being placed; retry shortly`,
-        );
-      }
+        order.quantity !== input.quantity)
+    ) {
+      throw new HTTPException(409, `Idempotency-Key ${key} was used for another order (${order.id})`);
+    }
+    if (order && order.status !== 'placing') {
       await store.write();
       return order;
     }
-    const placed = placeNew(input, key);
+    // A first try, or a try whose order is left placing (a write of it failed): this request finishes it.
+    const placed = order ? settle(order, input, key) : placeNew(input, key);
     placing.set(key, placed);
     try {
       return await placed;
