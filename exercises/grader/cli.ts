@@ -52,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
   const stop = async () => {
     await stopGroup(playwright);
     await supervisor.close();
+    const strays = supervisor.leftBehind();
+    if (strays) console.error(`grade: ${strays}`);
     rmSync(tmp, { recursive: true, force: true });
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
