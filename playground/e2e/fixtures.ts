@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventually, freePort } from '@microtown/kit/testing';
-import { test as base } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { startTown, type Town } from '../../test/town/town.js';
 import { PAGE_DIR, type Playground, readTown, serviceUrlVariable, startPlayground } from '../server/index.js';
 
@@ -60,7 +60,7 @@ export const test = base.extend<{ playground: Playground }, { running: Running }
   },
 });
 
-export { expect } from '@playwright/test';
+export { expect };
 
 /** As `npm start` resets a service: stopped, its data file and journal removed, started again to write its seed. */
 async function resetToSeed(town: Town, services: string[]): Promise<void> {
@@ -83,3 +83,19 @@ export const screenshotPath = (name: string) =>
     process.env.DOCS_SCREENSHOTS ? join(ROOT, 'docs', 'img') : join(ROOT, 'test-results', 'screenshots'),
     name,
   );
+
+/** Places an order from the console with the chapter's preset; returns the order the service answered. */
+export async function placeOrder(
+  page: Page,
+): Promise<{ id: string; status: string; notification: string; trace_id: string }> {
+  await page.getByLabel('preset').selectOption({ label: 'orders: place an order (JSON)' });
+  // Wait for this order's answer, not the one a previous call left on the page.
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/svc/orders/orders',
+  );
+  await page.getByRole('button', { name: 'Send' }).click();
+  const order = await (await answered).json();
+  await expect(page.locator('#console output[name="status"]')).toHaveText('201 Created');
+  await expect(page.locator('#console pre.response-body')).toContainText(order.id);
+  return order;
+}

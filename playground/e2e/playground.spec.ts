@@ -1,27 +1,11 @@
 import type { Page } from '@playwright/test';
-import { expect, screenshotPath, test } from './fixtures.js';
+import { expect, placeOrder, screenshotPath, test } from './fixtures.js';
 
 const TOWN = ['user', 'inventory', 'orders', 'notification'];
 const ORDERS_EDGES = ['orders->user', 'orders->inventory', 'orders->notification'];
 
 const row = (page: Page, service: string) => page.locator(`#services tr[data-service="${service}"]`);
 const edge = (page: Page, name: string) => page.locator(`#diagram tr[data-edge="${name}"]`);
-
-/** Places an order from the console with the chapter's preset; returns the order the service answered. */
-async function placeOrder(
-  page: Page,
-): Promise<{ id: string; status: string; notification: string; trace_id: string }> {
-  await page.getByLabel('preset').selectOption({ label: 'orders: place an order (JSON)' });
-  // Wait for this order's answer, not the one a previous call left on the page.
-  const answered = page.waitForResponse(
-    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/svc/orders/orders',
-  );
-  await page.getByRole('button', { name: 'Send' }).click();
-  const order = await (await answered).json();
-  await expect(page.locator('#console output[name="status"]')).toHaveText('201 Created');
-  await expect(page.locator('#console pre.response-body')).toContainText(order.id);
-  return order;
-}
 
 test('the page shows the four services, healthy, with their ports and records', async ({
   page,

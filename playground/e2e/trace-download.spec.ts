@@ -1,24 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '@microtown/kit/testing';
-import type { Page } from '@playwright/test';
 import { PAGE_DIR, readTown, serviceUrlVariable, startPlayground } from '../server/index.js';
 import type { JaegerFile, OtlpTraceRequest } from '../server/otlp.js';
-import { expect, test } from './fixtures.js';
+import { expect, placeOrder, test } from './fixtures.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
-/** Places an order from the console with the chapter's preset; the page then shows its calls. */
-async function placeOrder(page: Page): Promise<{ id: string; trace_id: string }> {
-  await page.getByLabel('preset').selectOption({ label: 'orders: place an order (JSON)' });
-  const answered = page.waitForResponse(
-    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/svc/orders/orders',
-  );
-  await page.getByRole('button', { name: 'Send' }).click();
-  const order = await (await answered).json();
-  await expect(page.locator('#console output[name="status"]')).toHaveText('201 Created');
-  return order;
-}
 
 const HOPS = ['outside → orders', 'orders → user', 'orders → inventory', 'orders → notification'];
 
