@@ -193,7 +193,10 @@ describe('circuit breaker', () => {
     await expect(user.get('/users/u1')).rejects.toMatchObject({ status: 503, detail: 'user unavailable' });
     expect(seen).toHaveLength(5);
     const [result, ms] = await elapsed(user.get('/users/u1'));
-    expect((result as PromiseRejectedResult).reason).toMatchObject({ status: 503, detail: 'user unavailable' });
+    expect((result as PromiseRejectedResult).reason).toMatchObject({
+      status: 503,
+      detail: 'user unavailable',
+    });
     expect(ms).toBeLessThan(40);
     expect(seen).toHaveLength(5);
   });

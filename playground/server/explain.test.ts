@@ -165,8 +165,7 @@ describe('classify', () => {
     const explained = classify(sent, USER, []);
     expect(explained).toMatchObject({
       kind: 'wrong_payload',
-      sentence:
-        "user rejected orders' POST /users (422): email is missing; userId is not one of its fields.",
+      sentence: "user rejected orders' POST /users (422): email is missing; userId is not one of its fields.",
       fix: expect.stringContaining(
         'Send what UserCreate wants: name (string, 1–100 characters), email (string (email), at most 254 characters)',
       ),
