@@ -1,10 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { freePort } from '@microtown/kit/testing';
+import { EventEmitter } from 'node:events';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { serve } from '@microtown/kit';
+import { eventually, freePort } from '@microtown/kit/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import type { ProxyLimits } from './proxy.js';
 import { type Playground, startPlayground } from './start-playground.js';
 import { type FakeService, startFakeService } from './testing/fake-service.js';
 import { rawRequest } from './testing/raw-request.js';
 import { readJson } from './testing/read-json.js';
+import { connectWorkbench } from './workbench.js';
 
 let user: FakeService;
 let orders: FakeService;
@@ -77,6 +83,20 @@ describe('/svc/<service>/...', () => {
     },
   );
 
+  it.each([[10], [200_000]])('keeps a chunked body of %i bytes (no content-length) intact', async (size) => {
+    const body = randomBytes(size);
+    const response = await rawRequest(playground.url, '/svc/orders/orders', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+    });
+    expect(response.json()).toMatchObject({
+      bytes: size,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      headers: expect.objectContaining({ 'transfer-encoding': 'chunked' }),
+    });
+  });
+
   it('keeps a JSON body and the status the service chose', async () => {
     const body = JSON.stringify({ user_id: 'u1', item_id: 'item1', note: 'é ✓' });
     const response = await fetch(`${playground.url}/svc/orders/created`, {
@@ -140,7 +160,11 @@ describe('/svc/<service>/...', () => {
   it('queues calls past its 256 connections to one service and answers them all (POSTs with bodies too)', async () => {
     // A playground of its own with room to wait: the point is that every call is answered, not how fast, and a busy
     // machine may take more than the shared one's 500 ms over a few of the 400.
-    const roomy = await startPlayground({ port: 0, page: false, services: [{ name: 'user', url: user.url }] });
+    const roomy = await startPlayground({
+      port: 0,
+      page: false,
+      services: [{ name: 'user', url: user.url }],
+    });
     onTestFinished(() => roomy.close());
     // One connection per call (fetch would share a few), so 400 calls are in flight at the proxy at once.
     const calls = Array.from({ length: 400 }, (_, i) =>
@@ -246,6 +270,46 @@ describe('recording', () => {
     ]);
   });
 
+  it('counts only the services of the town as callers: 300 made-up x-callers leave the real edges', async () => {
+    for (let i = 0; i < 300; i += 50) {
+      const batch = Array.from({ length: 50 }, (_, j) =>
+        fetch(`${playground.url}/svc/user/x`, { headers: { 'x-caller': `spoof-${i + j}` } }).then((r) =>
+          r.text(),
+        ),
+      );
+      await Promise.all(batch);
+    }
+    await fetch(`${playground.url}/svc/user/users/u1`, { headers: { 'x-caller': 'orders' } });
+    expect(playground.graph().observed).toEqual([
+      expect.objectContaining({ from: 'orders', to: 'user', count: 1 }),
+    ]);
+    const calls = playground.recorder.calls();
+    expect(calls.filter((c) => c.caller === null)).toHaveLength(300);
+  });
+
+  it('counts a service that joins the town while it runs as a caller, from then on', async () => {
+    const channel = new EventEmitter();
+    const town = await startPlayground({
+      port: 0,
+      page: false,
+      services: [{ name: 'user', url: user.url }],
+      workbench: connectWorkbench(channel),
+    });
+    onTestFinished(() => town.close());
+    const call = () =>
+      fetch(`${town.url}/svc/user/x`, { headers: { 'x-caller': 'parcel' } }).then((r) => r.text());
+    await call();
+    expect(town.recorder.calls()[0]?.caller).toBeNull();
+    const at = new Date().toISOString();
+    const joined = { type: 'service', service: 'parcel', url: orders.url, calls: ['user'], lists: [], at };
+    channel.emit('message', { type: 'events', events: [{ ...joined, dataFile: '/tmp/parcel.json' }] });
+    await call();
+    expect(town.recorder.calls()[1]?.caller).toBe('parcel');
+    expect(town.graph().observed).toEqual([
+      expect.objectContaining({ from: 'parcel', to: 'user', count: 1 }),
+    ]);
+  });
+
   it('keeps a caller name only if it is a service name', async () => {
     await fetch(`${playground.url}/svc/user/x`, { headers: { 'x-caller': '<script>' } });
     expect(playground.recorder.calls()[0]?.caller).toBeNull();
@@ -268,6 +332,212 @@ describe('recording', () => {
   it('does not record refused requests', async () => {
     await rawRequest(playground.url, '/svc/%2e%2e/');
     expect(playground.recorder.calls()).toEqual([]);
+  });
+});
+
+/**
+ * A POST on a raw socket whose body comes `burst` bytes at once, then a byte every `everyMs` (until `stop`, or
+ * `bytes` of it have gone): resolves with the answer, or with status 0 when the connection closed without one.
+ */
+function slowUpload(
+  base: string,
+  path: string,
+  options: { declared: number; everyMs: number; bytes?: number; burst?: number },
+) {
+  const { hostname, port } = new URL(base);
+  const socket = connect(Number(port), hostname);
+  let sent = options.burst ?? 0;
+  let timer: NodeJS.Timeout | undefined;
+  let received = '';
+  let settled = false;
+  socket.on('connect', () => {
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Length: ${options.declared}\r\n\r\n`,
+    );
+    if (sent) socket.write(Buffer.alloc(sent, 'a'));
+    timer = setInterval(() => {
+      if (sent < (options.bytes ?? options.declared)) socket.write('a', () => undefined);
+      sent++;
+    }, options.everyMs);
+  });
+  socket.on('data', (chunk) => {
+    received += chunk.toString();
+  });
+  socket.on('error', () => undefined);
+  const done = new Promise<{ status: number; headers: string; body: string }>((resolve) =>
+    socket.on('close', () => {
+      clearInterval(timer);
+      settled = true;
+      const [head = '', body = ''] = received.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1] ?? 0), headers: head.toLowerCase(), body });
+    }),
+  );
+  return {
+    done,
+    settled: () => settled,
+    stop: () => {
+      clearInterval(timer);
+      socket.destroy();
+    },
+  };
+}
+
+describe('slow and busy callers', () => {
+  const limited = async (limits: Partial<ProxyLimits>) => {
+    const started = await startPlayground({
+      port: 0,
+      page: false,
+      services: [{ name: 'user', url: user.url }],
+      limits,
+    });
+    onTestFinished(() => started.close());
+    return started;
+  };
+
+  it("keeps answering a service's other callers while 300 slow uploads to it are under way", async () => {
+    const town = await limited({ bodyTimeoutMs: 8000, maxUploads: 4 });
+    // A byte every 200 ms: 270 small bodies, and 30 large ones whose first 100 KB come at once (past the 64 KiB
+    // read whole before a call is sent on, so they stream).
+    const uploads = Array.from({ length: 300 }, (_, i) =>
+      slowUpload(
+        town.url,
+        '/svc/user/uploads',
+        i % 10 ? { declared: 100, everyMs: 200 } : { declared: 1_000_000, everyMs: 200, burst: 100_000 },
+      ),
+    );
+    onTestFinished(() => {
+      for (const upload of uploads) upload.stop();
+    });
+    await sleep(1000);
+    const gets = Array.from({ length: 20 }, () =>
+      fetch(`${town.url}/svc/user/users/u1`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status),
+    );
+    expect(await Promise.all(gets)).toEqual(Array(20).fill(200));
+    // The small ones are still arriving; of the large ones, 4 stream on and the rest were refused at once.
+    const small = uploads.filter((_, i) => i % 10);
+    expect(small.every((u) => !u.settled())).toBe(true);
+    const large = uploads.filter((_, i) => i % 10 === 0);
+    expect(large.filter((u) => !u.settled())).toHaveLength(4);
+    const refused = await Promise.all(large.filter((u) => u.settled()).map((u) => u.done));
+    for (const answer of refused) {
+      expect(answer.status).toBe(503);
+      expect(JSON.parse(answer.body)).toEqual({
+        detail:
+          'user busy: 4 bodies over 64 KiB are streaming to it already (PLAYGROUND_MAX_UPLOADS); try again shortly',
+      });
+    }
+  });
+
+  it('answers 408 with a detail to a body that does not arrive in time, or stops arriving', async () => {
+    const town = await limited({ bodyTimeoutMs: 1000, bodyIdleMs: 400 });
+    const before = user.seen.length;
+    const dripping = slowUpload(town.url, '/svc/user/drip', { declared: 100, everyMs: 100 });
+    const stalled = slowUpload(town.url, '/svc/user/stall', { declared: 100, everyMs: 20, bytes: 5 });
+    onTestFinished(() => {
+      dripping.stop();
+      stalled.stop();
+    });
+    const late = await Promise.race([dripping.done, sleep(5000)]);
+    expect(late).toMatchObject({ status: 408, headers: expect.stringContaining('connection: close') });
+    expect(JSON.parse(late?.body ?? '{}')).toEqual({
+      detail: "user: the request's body did not all arrive within 1 s (PLAYGROUND_BODY_TIMEOUT_MS)",
+    });
+    const idle = await Promise.race([stalled.done, sleep(5000)]);
+    expect(idle?.status).toBe(408);
+    expect(JSON.parse(idle?.body ?? '{}')).toEqual({
+      detail: "user: the request's body stopped arriving for 0.4 s (PLAYGROUND_BODY_IDLE_MS)",
+    });
+    expect(user.seen.length).toBe(before);
+    expect(town.recorder.calls().map((c) => c.status)).toEqual([408, 408]);
+  });
+
+  /** A service that answers each call at once, then sends a byte of it every 200 ms until `release()`. */
+  const heldService = async () => {
+    const held = new Set<() => void>();
+    let released = false;
+    const { server, url } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      if (released) return res.end();
+      const drip = setInterval(() => res.write('.'), 200);
+      held.add(() => {
+        clearInterval(drip);
+        res.end();
+      });
+    }, 0);
+    const release = () => {
+      released = true;
+      for (const end of held) end();
+      held.clear();
+    };
+    onTestFinished(() => {
+      release();
+      server.closeAllConnections();
+      server.close();
+    });
+    return { url, held: () => held.size, release };
+  };
+
+  /** `count` calls at once, one connection each; `answered()` says how many have their answer so far. */
+  const callsAtOnce = (base: string, count: number) => {
+    let answered = 0;
+    const all = Promise.all(
+      Array.from({ length: count }, () =>
+        rawRequest(base, '/svc/user/x').then((answer) => {
+          answered++;
+          return answer;
+        }),
+      ),
+    );
+    return { all, answered: () => answered };
+  };
+
+  it('refuses with 503 the calls past those a service can hold and queue, and answers the rest', async () => {
+    const service = await heldService();
+    const town = await startPlayground({
+      port: 0,
+      page: false,
+      timeoutMs: 60_000,
+      services: [{ name: 'user', url: service.url }],
+      limits: { maxQueued: 20 },
+    });
+    onTestFinished(() => town.close());
+    const calls = callsAtOnce(town.url, 300);
+    await eventually(() => service.held() === 256 && calls.answered() === 24, '256 calls held, 24 refused');
+    service.release();
+    const answers = await calls.all;
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(276);
+    const busy = answers.filter((a) => a.status === 503);
+    expect(busy).toHaveLength(24);
+    for (const answer of busy) {
+      expect(answer.json()).toEqual({
+        detail:
+          'user busy: 256 calls to it are under way and 20 more wait (PLAYGROUND_MAX_QUEUED); try again shortly',
+      });
+      expect(answer.headers['retry-after']).toBe('1');
+    }
+  });
+
+  it('answers 503 to a call that waited its whole timeout for one of the calls under way to end', async () => {
+    // Its calls are never silent long enough for a 504: they wait for a connection, as for a busy service.
+    const service = await heldService();
+    const town = await startPlayground({
+      port: 0,
+      page: false,
+      timeoutMs: 1000,
+      services: [{ name: 'user', url: service.url }],
+    });
+    onTestFinished(() => town.close());
+    const calls = callsAtOnce(town.url, 266);
+    await eventually(() => service.held() === 256 && calls.answered() === 10, '256 calls held, 10 given up');
+    service.release();
+    const answers = await calls.all;
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(256);
+    const waited = answers.filter((a) => a.status === 503);
+    expect(waited.map((a) => a.json())).toEqual(
+      Array(10).fill({
+        detail: 'user busy: none of the 256 calls under way to it ended within 1 s; try again shortly',
+      }),
+    );
   });
 });
 

@@ -6,7 +6,10 @@ export interface Call {
   time: string;
   /** Epoch milliseconds with sub-millisecond precision, for ordering and timelines. */
   started_ms: number;
-  /** From `x-caller`; `null` for a call from outside the town (the page's console, curl). */
+  /**
+   * From `x-caller` when it names a service of the town; `null` for a call from outside it (the page's console, curl,
+   * or an `x-caller` that names no service).
+   */
   caller: string | null;
   callee: string;
   method: string;

@@ -4,7 +4,7 @@ import { UserMistake } from '@microtown/kit/town';
 import { buildPage } from './build-page.js';
 import { readOtlpSettings } from './otlp-export.js';
 import { readTown } from './read-town.js';
-import { loadSettings } from './settings.js';
+import { loadSettings, proxyLimits } from './settings.js';
 import { startPlayground } from './start-playground.js';
 import { connectWorkbench } from './workbench.js';
 
@@ -20,6 +20,7 @@ try {
     host: settings.HOST,
     page,
     maxCalls: settings.PLAYGROUND_MAX_CALLS,
+    limits: proxyLimits(settings),
     // OpenTelemetry's own variables, OTEL_EXPORTER_OTLP_ENDPOINT and ..._TRACES_ENDPOINT: the calls go out as spans.
     otlp: readOtlpSettings(process.env),
     // Under `npm start`, an IPC channel to it: its services' logs and reloads come in, resets go out.

@@ -14,7 +14,7 @@ import { addFaultRoutes } from './faults-api.js';
 import { type Graph, graph } from './graph.js';
 import { createMonitor } from './monitor.js';
 import { createOtlpExporter, type OtlpExportOptions } from './otlp-export.js';
-import { createProxy } from './proxy.js';
+import { createProxy, type ProxyLimits } from './proxy.js';
 import { createRecorder, type Recorder } from './recorder.js';
 import { checkTarget, createRegistry, type ServiceTarget } from './registry.js';
 import { createSwitches, type Switches } from './switches.js';
@@ -38,6 +38,8 @@ export interface PlaygroundOptions {
   maxCalls?: number;
   /** How long a service may take before the proxy answers 504 (default 10 s). */
   timeoutMs?: number;
+  /** What a slow or busy caller may hold of a service (proxy.ts's DEFAULT_LIMITS unless given; see settings.ts). */
+  limits?: Partial<ProxyLimits>;
   /** How often health and record counts are probed while the page is open (default 1 s). */
   probeIntervalMs?: number;
   logger?: Logger;
@@ -77,7 +79,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const monitor = createMonitor(registry, switches, options.probeIntervalMs);
   const faults = createFaults();
   const events = createEvents({ recorder, monitor, graph: currentGraph, faults });
-  const proxy = createProxy({ registry, recorder, switches, faults, timeoutMs: options.timeoutMs });
+  const proxy = createProxy({
+    registry,
+    recorder,
+    switches,
+    faults,
+    timeoutMs: options.timeoutMs,
+    limits: options.limits,
+  });
   // Its own API's requests are the page's polling, not worth a line each unless asked for.
   const logger = options.logger ?? createLogger('playground', process.env.LOG_LEVEL ?? 'warn');
   const api = createApi({ registry, recorder, switches, monitor, events, graph: currentGraph, logger });
