@@ -145,12 +145,12 @@ test('timeout: a 2.5 s delay on orders → user outlasts orders’ 2 s timeout, 
   const gaveUpAfter = String.raw`(1\.\d|2(\.[0-4])?) s`;
   await expect(why.locator('.sentence')).toHaveText(
     new RegExp(
-      `^timeout: caller gave up orders gave up on GET /users/u1 after ${gaveUpAfter}, before user answered\\.$`,
+      `^timeout: caller gave up orders gave up on GET /users/u1 after ${gaveUpAfter}, before user answered: the playground had the call delayed 2,500 ms by fault f\\d+, longer than orders waits\\.$`,
     ),
   );
   await expect(why.locator('.fix')).toHaveText(
     new RegExp(
-      `^Fix: user was slower than orders would wait: make it answer sooner, or give orders' client a longer timeout than ${gaveUpAfter}\\.$`,
+      `^Fix: That is orders' timeout at work \\(${gaveUpAfter}\\): clear the fault or the slow switch, or make it shorter than that, and the call passes\\.$`,
     ),
   );
   await expect(calls(page, 'outside → orders').locator('.why .sentence')).toHaveText(

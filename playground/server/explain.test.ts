@@ -283,6 +283,17 @@ describe('classify', () => {
     });
   });
 
+  it('the caller gave up on a call the playground held: its timeout at work, named with both durations', () => {
+    const held = call({ status: 0, duration_ms: 2004, held_by: 'delayed 2,500 ms by fault f1' });
+    expect(classify(held, null, [])).toEqual({
+      call_id: held.id,
+      kind: 'caller_gave_up',
+      sentence:
+        'orders gave up on GET /users/u1 after 2 s, before user answered: the playground had the call delayed 2,500 ms by fault f1, longer than orders waits.',
+      fix: "That is orders' timeout at work (2 s): clear the fault or the slow switch, or make it shorter than that, and the call passes.",
+    });
+  });
+
   it("server error: the callee's 5xx with its detail, and the failed call of its own that came first", () => {
     const outer = call({
       caller: null,

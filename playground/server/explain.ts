@@ -580,10 +580,20 @@ function explainTimeout(call: Call, limitMs: number): Explanation {
 
 function explainGaveUp(call: Call): Explanation {
   const waiter = call.caller ?? 'the caller (outside the town)';
+  const gaveUp = `${call.caller ? `${call.caller} gave up` : 'The caller went away'} on ${request(call)} after ${duration(call.duration_ms)}, before ${call.callee} answered`;
+  if (call.held_by) {
+    // The playground itself made the callee late: the caller's timeout did its job.
+    return {
+      call_id: call.id,
+      kind: 'caller_gave_up',
+      sentence: `${gaveUp}: the playground had the call ${call.held_by}, longer than ${waiter} waits.`,
+      fix: `That is ${possessive(waiter)} timeout at work (${duration(call.duration_ms)}): clear the fault or the slow switch, or make it shorter than that, and the call passes.`,
+    };
+  }
   return {
     call_id: call.id,
     kind: 'caller_gave_up',
-    sentence: `${call.caller ? `${call.caller} gave up` : 'The caller went away'} on ${request(call)} after ${duration(call.duration_ms)}, before ${call.callee} answered.`,
+    sentence: `${gaveUp}.`,
     fix: `${call.callee} was slower than ${waiter} would wait: make it answer sooner, or give ${possessive(waiter)} client a longer timeout than ${duration(call.duration_ms)}.`,
   };
 }

@@ -129,6 +129,21 @@ describe('delay, hang and reset', () => {
       .toEqual([['/held', 0]]);
   });
 
+  it('records how it held each call: the delay it waited (jitter included), a hang; nothing for calls it let be', async () => {
+    const delay = await addFault({ kind: 'delay', to: 'user', path: '/late', delay_ms: 120, jitter_ms: 0 });
+    const hang = await addFault({ kind: 'hang', to: 'user', path: '/held' });
+    await call('user', '/late');
+    await call('user', '/held', { signal: AbortSignal.timeout(200) }).catch(() => undefined);
+    await call('user', '/users/u1');
+    await expect
+      .poll(() => playground.recorder.calls({}).map((c) => [c.path, c.held_by]))
+      .toEqual([
+        ['/late', `delayed 120 ms by fault ${delay.id}`],
+        ['/held', `held without an answer by fault ${hang.id}`],
+        ['/users/u1', undefined],
+      ]);
+  });
+
   it('resets: the connection is cut with no status at all', async () => {
     const fault = await addFault({ kind: 'reset', to: 'user' });
     const error = await call('user', '/users/u1').catch((e) => e);

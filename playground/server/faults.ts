@@ -119,6 +119,11 @@ export interface Faults {
    * or calls `pass` to forward it, at once or after the faults' delays.
    */
   apply(call: FaultCall, req: IncomingMessage, res: ServerResponse, pass: () => void): void;
+  /**
+   * How the faults held the call answered on `res`, for the record: `delayed 2,500 ms by fault f1`, `held without
+   * an answer by fault f2`; undefined when none delayed or held it.
+   */
+  heldBy(res: ServerResponse): string | undefined;
   /** Told when the list changes or a fault hits; returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
   /** Cuts the calls still held by a hang: the playground is closing. */
@@ -150,6 +155,7 @@ export function createFaults(random: () => number = Math.random): Faults {
   let faults: { fault: Fault; path?: (pathname: string) => boolean }[] = [];
   const listeners = new Set<() => void>();
   const held = new Set<ServerResponse>();
+  const holds = new WeakMap<ServerResponse, string>();
   let lastId = 0;
   const changed = () => {
     for (const listener of listeners) listener();
@@ -163,11 +169,12 @@ export function createFaults(random: () => number = Math.random): Faults {
   };
 
   /** Walks the faults in the order they were set: delays add up, the first fault that ends the call ends it. */
-  const plan = (call: FaultCall): { delayMs: number; ending?: Ending; hit: boolean } => {
+  const plan = (call: FaultCall): { delayMs: number; ending?: Ending; hit: boolean; held: string[] } => {
     const from = callerOf(call.caller);
     const pathname = call.path.split('?', 1)[0] as string;
     let delayMs = 0;
     let hit = false;
+    const held: string[] = [];
     for (const entry of faults) {
       const { fault } = entry;
       if (!matches(entry, call, from, pathname)) continue;
@@ -176,10 +183,13 @@ export function createFaults(random: () => number = Math.random): Faults {
       if (random() * 100 >= fault.percent) continue;
       fault.hits++;
       hit = true;
-      if (fault.kind !== 'delay') return { delayMs, ending: fault, hit };
-      delayMs += fault.delay_ms + random() * fault.jitter_ms;
+      if (fault.kind === 'hang') held.push(`held without an answer by fault ${fault.id}`);
+      if (fault.kind !== 'delay') return { delayMs, ending: fault, hit, held };
+      const ms = fault.delay_ms + random() * fault.jitter_ms;
+      held.push(`delayed ${Math.round(ms).toLocaleString('en')} ms by fault ${fault.id}`);
+      delayMs += ms;
     }
-    return { delayMs, hit };
+    return { delayMs, hit, held };
   };
 
   const end = (fault: Ending, req: IncomingMessage, res: ServerResponse) => {
@@ -221,14 +231,16 @@ export function createFaults(random: () => number = Math.random): Faults {
     },
     apply(call, req, res, pass) {
       if (faults.length === 0) return pass();
-      const { delayMs, ending, hit } = plan(call);
+      const { delayMs, ending, hit, held: how } = plan(call);
       if (hit) changed();
+      if (how.length) holds.set(res, how.join(', then '));
       const act = () => (ending ? end(ending, req, res) : pass());
       if (delayMs <= 0) return act();
       const timer = setTimeout(act, delayMs);
       // A caller that gives up during the delay frees it at once.
       res.once('close', () => clearTimeout(timer));
     },
+    heldBy: (res) => holds.get(res),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

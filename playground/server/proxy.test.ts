@@ -218,6 +218,7 @@ describe('switches', () => {
     expect((await readJson(response)).bytes).toBe(7);
     const [call] = playground.recorder.calls();
     expect(call?.duration_ms).toBeGreaterThanOrEqual(300);
+    expect(call?.held_by).toBe('slowed 300 ms by the slow switch');
   });
 
   it('normal again: calls pass', async () => {

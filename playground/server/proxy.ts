@@ -292,8 +292,11 @@ export function createProxy({
       const key = req.headers['idempotency-key'];
       // The start of a JSON body, and of an error's JSON answer, as they pass: what explains a failed call.
       const capture = captureBodies(req, res);
+      let slowedMs = 0;
       res.once('close', () => {
         const traceId = traceparent ?? String(res.getHeader('x-trace-id') ?? '');
+        const slowed = slowedMs ? `slowed ${slowedMs.toLocaleString('en')} ms by the slow switch` : undefined;
+        const held = [faults.heldBy(res), slowed].filter(Boolean).join(', then ');
         recorder.record({
           time: new Date(performance.timeOrigin + started).toISOString(),
           started_ms: Math.round((performance.timeOrigin + started) * 1000) / 1000,
@@ -305,6 +308,7 @@ export function createProxy({
           duration_ms: Math.round((performance.now() - started) * 100) / 100,
           trace_id: TRACE_ID.test(traceId) ? traceId : null,
           ...(typeof key === 'string' && key ? { idempotency_key: key.slice(0, 200) } : {}),
+          ...(held ? { held_by: held } : {}),
           ...capture.bodies(),
         });
       });
@@ -315,8 +319,9 @@ export function createProxy({
       }
       req.url = target.path;
       const pass = () => {
-        if (state.mode === 'slow') setTimeout(forward, state.delay_ms, req, res, service);
-        else forward(req, res, service);
+        if (state.mode !== 'slow') return forward(req, res, service);
+        slowedMs = state.delay_ms;
+        setTimeout(forward, state.delay_ms, req, res, service);
       };
       // The fault lab's hook (faults.ts): a matching fault fails, holds, cuts or delays the call before it leaves.
       const call = { caller: caller ?? '', to: service.name, method: req.method ?? 'GET', path: target.path };

@@ -21,6 +21,8 @@ export interface Call {
   trace_id: string | null;
   /** The `Idempotency-Key` the caller sent (its first 200 characters), when it sent one: what makes a retry safe. */
   idempotency_key?: string;
+  /** How the playground held the call before passing it on (a fault's delay or hang, the slow switch), if it did. */
+  held_by?: string;
   /**
    * The first 16 KB of a JSON request's body, and the first 2 KB of a JSON answer with status >= 400 (its
    * `detail`): what explains a failed call. Kept for the last calls only, and never sent to the page with the call.

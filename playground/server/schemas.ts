@@ -41,6 +41,10 @@ export const CallPublic = z
       .string()
       .optional()
       .describe('the Idempotency-Key the caller sent, when it sent one: what makes a retried write safe'),
+    held_by: z
+      .string()
+      .optional()
+      .describe("how the playground held the call (a fault's delay or hang, the slow switch), when it did"),
   })
   .meta({ id: 'Call' });
 
