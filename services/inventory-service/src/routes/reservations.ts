@@ -13,6 +13,11 @@ const notFound = { 404: 'Reservation not found' };
  */
 export function registerReservations(service: Service, store: Store<InventoryData>): void {
   const byOrder = new Map(store.data.reservations.map((r) => [r.order_id, r]));
+  // A reservation the disk refused is undone in the data; the index follows, so that its retry reserves anew.
+  store.onUndo(() => {
+    byOrder.clear();
+    for (const r of store.data.reservations) byOrder.set(r.order_id, r);
+  });
   const find = (orderId: string) => {
     const reservation = byOrder.get(orderId);
     if (!reservation) throw new HTTPException(404, 'Reservation not found');
