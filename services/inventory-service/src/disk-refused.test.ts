@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Child, freePort, spawnChild } from '@microtown/kit/testing';
+import { type Child, freePort, type Reply, spawnChild } from '@microtown/kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The inventory service as a real process whose disk refuses its writes: `prlimit --fsize=1` makes every write of
@@ -36,7 +36,7 @@ function diskRefuses(refuses: boolean) {
   if (result.status !== 0) throw new Error(`prlimit failed: ${result.stderr}`);
 }
 
-async function call(method: string, path: string, body?: unknown) {
+async function call(method: string, path: string, body?: unknown): Promise<Reply> {
   const response = await fetch(`${inventory.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
