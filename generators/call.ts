@@ -12,13 +12,36 @@ export const call: Generator = {
   description: 'let a service call another (typed client, URL setting, manifest edge)',
   usage: 'call -- <from> <to>',
 
-  prompts: (root) => {
-    const names = async () => (await listManifests(root)).map((m) => m.name);
-    return [
-      { type: 'list', name: 'from', message: 'Which service makes the calls?', choices: names },
-      { type: 'list', name: 'to', message: 'Which service does it call?', choices: names },
-    ];
-  },
+  prompts: (root) => [
+    {
+      type: 'list',
+      name: 'from',
+      message: 'Which service makes the calls?',
+      choices: async () => (await listManifests(root)).map((m) => m.name),
+    },
+    {
+      type: 'list',
+      name: 'to',
+      message: 'Which service does it call?',
+      // Only the town's other services; those it calls already are shown, greyed out.
+      choices: async (answers: { from?: string }) => {
+        const services = await listManifests(root);
+        const calls = services.find((m) => m.name === answers.from)?.calls ?? [];
+        const others = services.filter((m) => m.name !== answers.from);
+        if (others.length === 0)
+          throw new GeneratorError(
+            `${answers.from} is the only service; make another first: npm run generate service -- <name> <port>`,
+          );
+        if (others.every((m) => calls.includes(m.name)))
+          throw new GeneratorError(`${answers.from} calls every other service already (${calls.join(', ')})`);
+        return others.map((m) => ({
+          name: m.name,
+          value: m.name,
+          disabled: calls.includes(m.name) ? 'called already' : false,
+        }));
+      },
+    },
+  ],
 
   fromArgs([from, to, ...extra]) {
     if (extra.length) throw new GeneratorError(`unexpected argument "${extra[0]}"`);

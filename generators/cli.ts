@@ -1,23 +1,34 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import nodePlop from 'node-plop';
 import { GeneratorError } from './errors.js';
+import type { Answers } from './generator.js';
 import { recoverInterrupted } from './journal.js';
+import { registerGenerators } from './plop.js';
 import { GENERATORS } from './registry.js';
 import { report } from './report.js';
 import { generate, REPO } from './run.js';
 import { linkWorkspace } from './workspace.js';
 
 const USAGE = [
-  'usage: npm run generate                                   (plop menu, asks for everything)',
+  'usage: npm run generate [-- --dry-run]                    (plop menu, asks for everything)',
   ...GENERATORS.map((g) => `       npm run generate ${g.usage} [--dry-run] [--force]`),
   'options: --dry-run (-n) writes nothing; --force (-f) overwrites generated files; --no-install skips npm install',
 ];
 
+/** A generator and its answers, as the menu collected them. */
+export interface Picked {
+  generator: string;
+  answers: Answers;
+}
+
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
-  /** The project to generate into (default: this repository). */
+  /** The project to generate into (default: `TOWN_ROOT`, or else this repository). */
   root?: string;
+  /** Asks which generator and its questions (default: plop's prompts, which need a terminal). */
+  menu?: (root: string) => Promise<Picked>;
 }
 
 const console_: Io = { out: (line) => console.log(line), err: (line) => console.error(line) };
@@ -37,12 +48,14 @@ function parseCommandLine(argv: string[]) {
 }
 
 /**
- * `npm run generate` without a generator opens plop's menu; with one it runs without prompts. Returns the exit code:
- * 0 done, 1 refused (one line on stderr saying why, nothing written), 2 not understood.
+ * `npm run generate` without a generator opens plop's menu; with one it runs without prompts. Either way the same
+ * run prints the same lines. Returns the exit code: 0 done, 1 refused (one line on stderr saying why, nothing
+ * written), 2 not understood.
  */
 export async function main(argv: string[], io: Io = console_): Promise<number> {
+  const root = resolve(io.root ?? process.env.TOWN_ROOT ?? REPO);
   try {
-    for (const line of await recoverInterrupted(io.root ?? REPO)) io.out(line);
+    for (const line of await recoverInterrupted(root)) io.out(line);
   } catch (error) {
     io.err(`error: could not finish a change a killed run left in .tmp/ (${(error as Error).message})`);
     return 1;
@@ -60,42 +73,38 @@ export async function main(argv: string[], io: Io = console_): Promise<number> {
     return 0;
   }
   const [name, ...args] = positional;
-  if (name === undefined) {
-    if (flags.force || flags['dry-run'] || flags['no-install']) {
-      io.err(
-        'error: --dry-run and --force need a generator, e.g. npm run generate service -- shipping 4105 --dry-run',
-      );
-      return 2;
-    }
-    if (!process.stdin.isTTY) {
-      io.err(
-        'error: the menu needs a terminal; without one, name the generator (npm run generate -- --help)',
-      );
-      return 2;
-    }
-    await openMenu();
-    return 0;
+  if (name === undefined && (flags.force || flags['no-install'])) {
+    io.err(
+      'error: --force and --no-install need a generator, e.g. npm run generate service -- shipping 4105 --force',
+    );
+    return 2;
   }
-  if (!GENERATORS.some((g) => g.name === name)) {
+  if (name !== undefined && !GENERATORS.some((g) => g.name === name)) {
     io.err(`error: unknown generator "${name}"; use one of ${GENERATORS.map((g) => g.name).join(', ')}`);
     return 2;
   }
   // `npm run generate service x 4107 --dry-run`, without `--`, gives the flag to npm, which leaves only this behind.
   const npmTookDryRun = process.env.npm_config_dry_run === 'true' && flags['dry-run'] !== true;
-  if (npmTookDryRun)
-    io.out('npm read --dry-run as its own option (put -- before the arguments); this is a dry run');
   const dryRun = flags['dry-run'] === true || npmTookDryRun;
   try {
-    const result = await generate(name, args, {
-      root: io.root,
-      dryRun,
-      force: flags.force === true,
-    });
-    const link = result.createdService && io.root === undefined && !flags['no-install'];
+    let input: string[] | Answers = args;
+    let generator = name;
+    if (generator === undefined) {
+      const picked = await (io.menu ?? openMenu)(root);
+      ({ generator, answers: input } = picked);
+    }
+    if (npmTookDryRun)
+      io.out('npm read --dry-run as its own option (put -- before the arguments); this is a dry run');
+    const result = await generate(generator, input, { root, dryRun, force: flags.force === true });
+    const link = result.createdService && root === REPO && !flags['no-install'];
     const note = link ? await linkWorkspace(REPO, result.folder) : undefined;
     for (const line of report(result, dryRun, note)) io.out(line);
     return 0;
   } catch (error) {
+    if (error instanceof MenuUnavailable) {
+      io.err(`error: ${error.message}`);
+      return 2;
+    }
     if (error instanceof GeneratorError) {
       io.err(`error: ${error.message}`);
       return 1;
@@ -106,12 +115,32 @@ export async function main(argv: string[], io: Io = console_): Promise<number> {
   }
 }
 
-/** Plop's own menu, in this process, so the TypeScript plopfile loads through the tsx that runs this CLI. */
-async function openMenu(): Promise<void> {
-  const { Plop, run } = await import('plop');
-  Plop.prepare({ cwd: REPO, configPath: join(REPO, 'plopfile.js') }, (env) =>
-    Plop.execute(env, (liftoffEnv) => run(liftoffEnv, undefined, false)),
-  );
+class MenuUnavailable extends Error {}
+
+/**
+ * Plop's prompts, with every check as a validator (a wrong answer is retyped, not fatal); the run itself is the
+ * command line's, so that the menu prints what the command line prints.
+ */
+async function openMenu(root: string): Promise<Picked> {
+  if (!process.stdin.isTTY)
+    throw new MenuUnavailable(
+      'the menu needs a terminal; without one, name the generator (npm run generate -- --help)',
+    );
+  const plop = await nodePlop(undefined, { destBasePath: root, force: false });
+  registerGenerators(plop, root);
+  const chooser = plop.setGenerator('choose', {
+    description: 'pick a generator',
+    prompts: [
+      {
+        type: 'list',
+        name: 'generator',
+        message: plop.getWelcomeMessage(),
+        choices: GENERATORS.map((g) => ({ name: `${g.name} - ${g.description}`, value: g.name })),
+      },
+    ],
+  });
+  const { generator } = (await chooser.runPrompts()) as { generator: string };
+  return { generator, answers: await plop.getGenerator(generator).runPrompts() };
 }
 
 if (process.argv[1] === import.meta.filename) {

@@ -50,10 +50,29 @@ export function field(name: string, type: FieldType): Field {
   return { name, type, ...CODE[type], sample1: sample(name, type, 1), sample2: sample(name, type, 2) };
 }
 
-/** Parses `label:string,weight:number` (commas or separate arguments); no fields means `name:string`. */
+/** The type a field's name suggests, for the hint when it has none: `amount` -> number, `email` -> email. */
+export function likelyType(name: string): FieldType {
+  const last = name.split('_').at(-1) ?? name;
+  if (/^(?:e?mail|email_address)$/.test(last)) return 'email';
+  if (/^(?:count|qty|quantity|age|stock|year|size|rank|position|number)$/.test(last)) return 'integer';
+  if (
+    /^(?:amount|price|cost|total|weight|height|width|length|rate|score|lat|lng|latitude|longitude)$/.test(
+      last,
+    )
+  )
+    return 'number';
+  if (/^(?:is|has|can)_/.test(name) || /^(?:active|enabled|done|paid|fragile|archived)$/.test(last))
+    return 'boolean';
+  return 'string';
+}
+
+/**
+ * Parses `label:string,weight:number`: separated by commas or spaces, in one argument or several; no fields means
+ * `name:string`.
+ */
 export function parseFields(specs: string[]): Field[] {
   const parts = specs
-    .flatMap((spec) => spec.split(','))
+    .flatMap((spec) => spec.split(/[,\s]+/))
     .map((part) => part.trim())
     .filter(Boolean);
   if (parts.length === 0) parts.push(DEFAULT_FIELDS);
@@ -77,7 +96,7 @@ export function parseFields(specs: string[]): Field[] {
     }
     if (type === undefined || type === '') {
       throw new GeneratorError(
-        `field "${name}" has no type: write ${name}:<type>, e.g. ${name}:string (types: ${FIELD_TYPES.join(', ')})`,
+        `${name} has no type: write ${name}:${likelyType(name)} (types: ${FIELD_TYPES.join(', ')})`,
       );
     }
     if (!FIELD_TYPES.includes(type as FieldType)) {

@@ -230,7 +230,12 @@ describe('bad input', () => {
     [
       ['resource', 'shipping', 'crate', 'amount'],
       1,
-      /field "amount" has no type: write amount:<type>, e.g. amount:string/,
+      /^error: amount has no type: write amount:number \(types: string, integer, number, boolean, email\)$/,
+    ],
+    [
+      ['resource', 'shipping', 'crate', 'name:string amount'],
+      1,
+      /^error: amount has no type: write amount:number \(types: string, integer, number, boolean, email\)$/,
     ],
     [['service', 'parcels', '6000'], 1, /port 6000 is one that browsers and Node's fetch refuse/],
     [['resource', 'shipping'], 1, /missing resource name/],

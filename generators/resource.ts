@@ -33,7 +33,14 @@ export const resource: Generator = {
       type: 'input',
       name: 'resource',
       message: 'Resource name, singular (e.g. parcel):',
-      validate: ask(checkResourceName),
+      validate: ask(async (value: string, answers) => {
+        const name = checkResourceName(value);
+        const service = String(answers.service);
+        const manifest = await requireManifest(root, service);
+        if (hasResource(servicePath(root, service), manifest.resources ?? {}, name))
+          throw new GeneratorError(`resource "${name}" already exists in ${service}; pick another name`);
+        return name;
+      }),
     },
     {
       type: 'input',
@@ -61,12 +68,7 @@ export const resource: Generator = {
     const dir = servicePath(root, service);
     const data = resourceData(service, name, fields);
     const router = `src/routes/${data.path}.ts`;
-    const app = existsSync(join(dir, 'src/app.ts')) ? readFileSync(join(dir, 'src/app.ts'), 'utf8') : '';
-    const exists =
-      existsSync(join(dir, router)) ||
-      Object.hasOwn(manifest.resources ?? {}, name) ||
-      app.includes(`register${data.Resources}`);
-    if (exists && !force) {
+    if (hasResource(dir, manifest.resources ?? {}, name) && !force) {
       throw new GeneratorError(
         `resource "${name}" already exists in ${service} (${router}); pick another name, or --force to regenerate its router and tests`,
       );
@@ -130,6 +132,17 @@ export const resource: Generator = {
     };
   },
 };
+
+/** Whether the service has the resource already: its router, its manifest entry or its line in src/app.ts. */
+function hasResource(dir: string, resources: Record<string, unknown>, name: string): boolean {
+  const { path, Resources } = resourceData('', name, []);
+  const app = existsSync(join(dir, 'src/app.ts')) ? readFileSync(join(dir, 'src/app.ts'), 'utf8') : '';
+  return (
+    existsSync(join(dir, `src/routes/${path}.ts`)) ||
+    Object.hasOwn(resources, name) ||
+    app.includes(`register${Resources}`)
+  );
+}
 
 /**
  * The fields to generate with. Regenerating an existing resource (--force) keeps the fields its manifest records:

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { GeneratorError } from './errors.js';
 import type { Generator } from './generator.js';
-import { listManifests, readManifest, serviceFolder, servicePath } from './manifest.js';
+import { readManifest, serviceFolder, servicePath } from './manifest.js';
 import { checkPort, checkServiceName, pascalCase } from './names.js';
+import { checkFreePort, checkUnusedPort, suggestPort } from './ports.js';
 import { ask } from './prompts.js';
 
 /** template (under templates/service/) -> file in the new service folder */
@@ -28,13 +29,14 @@ export const service: Generator = {
       type: 'input',
       name: 'name',
       message: 'Service name (lower kebab-case, e.g. shipping):',
-      validate: ask(checkServiceName),
+      validate: ask((name: string) => checkNewService(root, name)),
     },
     {
       type: 'input',
       name: 'port',
       message: 'Port (1024-65535):',
-      validate: ask(async (port: string) => checkFreePort(root, checkPort(port))),
+      default: () => suggestPort(root).then(String),
+      validate: ask((port: string) => checkUnusedPort(root, checkPort(port))),
     },
   ],
 
@@ -75,9 +77,12 @@ export const service: Generator = {
   },
 };
 
-/** A port no other service of the town uses (the service itself may keep its own when regenerated). */
-async function checkFreePort(root: string, port: number, self?: string): Promise<number> {
-  const owner = (await listManifests(root)).find((m) => m.port === port && m.name !== self);
-  if (owner) throw new GeneratorError(`port ${port} is taken by service "${owner.name}"; pick another one`);
-  return port;
+/** The menu makes new services only (it has no --force): a name already in services/ is refused as it is typed. */
+function checkNewService(root: string, value: string): string {
+  const name = checkServiceName(value);
+  if (existsSync(servicePath(root, name)))
+    throw new GeneratorError(
+      `service "${name}" already exists (services/${serviceFolder(name)}); pick another name`,
+    );
+  return name;
 }
