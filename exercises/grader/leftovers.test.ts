@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO } from './exercise.js';
+import { listening } from './supervisor.js';
 import { runGrade } from './testing.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
@@ -41,16 +41,6 @@ function alive(pid: number): boolean {
     return false;
   }
 }
-
-const connects = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 /** Whether `pid` is still a process of the fixture's (not another that got its pid since). */
 function fixtures(pid: number, dir: string): boolean {
@@ -102,7 +92,7 @@ describe('a service whose command leaves a process behind in a session of its ow
       expect(servers).toHaveLength(2);
       for (const { pid } of processes) expect(alive(pid), `pid ${pid} still runs`).toBe(false);
       for (const { port } of servers)
-        expect(await connects(port as number), `port ${port} answers`).toBe(false);
+        expect(await listening(port as number), `port ${port} answers`).toBe(false);
       expect(run.stderr).toMatch(
         /^grade: stopped 2 processes (user and inventory|inventory and user) left behind \(.*\)\n$/,
       );

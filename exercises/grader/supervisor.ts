@@ -329,7 +329,8 @@ async function waitUntilListening(target: Managed, child: Child): Promise<void> 
   );
 }
 
-const listening = (port: number) =>
+/** Whether something accepts connections on 127.0.0.1:`port`. */
+export const listening = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
