@@ -1,9 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eventually, freePort } from '@microtown/kit/testing';
+import { freePort } from '@microtown/kit/testing';
 import { test as base, expect, type Page } from '@playwright/test';
 import { startTown, type Town } from '../../test/town/town.js';
 import { PAGE_DIR, type Playground, readTown, serviceUrlVariable, startPlayground } from '../server/index.js';
+import { townReady } from '../server/testing/town-ready.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -37,11 +38,7 @@ export const test = base.extend<{ playground: Playground }, { running: Running }
         });
         // At start orders asks inventory for stock held for orders it never stored (retrying until the playground
         // answers): that call is over before the tests, which each start from an empty record.
-        await eventually(
-          () => playground.recorder.calls({ caller: 'orders', callee: 'inventory' }).length > 0,
-          "orders' start-up check of inventory",
-          { timeoutMs: 20_000 },
-        );
+        await townReady(playground);
         await use({ town, playground });
         await playground.close();
       } finally {

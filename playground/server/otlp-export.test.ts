@@ -13,6 +13,7 @@ import { createOtlpExporter, type ExportStatus, readOtlpSettings } from './otlp-
 import { readTown, serviceUrlVariable } from './read-town.js';
 import { type Call, createRecorder } from './recorder.js';
 import { type Playground, startPlayground } from './start-playground.js';
+import { townReady } from './testing/town-ready.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const HEX = (length: number) => new RegExp(`^[0-9a-f]{${length}}$`);
@@ -280,6 +281,7 @@ describe('the town exported', () => {
       services: await readTown(ROOT, direct),
       otlp: readOtlpSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }),
     });
+    await townReady(playground);
   });
 
   afterAll(async () => {

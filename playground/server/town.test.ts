@@ -5,6 +5,7 @@ import { call, eventually } from '../../test/town/http.js';
 import { startTown, type Town } from '../../test/town/town.js';
 import { readTown, serviceUrlVariable } from './read-town.js';
 import { type Playground, startPlayground } from './start-playground.js';
+import { townReady } from './testing/town-ready.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 let town: Town;
@@ -19,6 +20,7 @@ beforeAll(async () => {
   });
   const direct = Object.fromEntries(names.map((n) => [serviceUrlVariable(n), town.url(n)]));
   playground = await startPlayground({ port, page: false, services: await readTown(ROOT, direct) });
+  await townReady(playground);
 });
 
 afterAll(async () => {

@@ -10,6 +10,7 @@ import type { JaegerFile } from './otlp.js';
 import { EXPORT_OFF } from './otlp-export.js';
 import { readTown, serviceUrlVariable } from './read-town.js';
 import { type Playground, startPlayground } from './start-playground.js';
+import { townReady } from './testing/town-ready.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const spansOf = (request: IExportTraceServiceRequest) =>
@@ -44,6 +45,7 @@ beforeAll(async () => {
     services: await readTown(ROOT, direct),
     otlp: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/v1/traces`, intervalMs: 50 },
   });
+  await townReady(playground);
   orderStarted = Date.now();
   const placed = await call(playground.url, 'POST', '/svc/orders/order?user_id=u1&item_id=item1');
   expect(placed.status).toBe(201);
