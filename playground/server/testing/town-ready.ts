@@ -1,4 +1,3 @@
-import { eventually } from '@microtown/kit/testing';
 import type { Playground } from '../start-playground.js';
 
 /**
@@ -6,10 +5,13 @@ import type { Playground } from '../start-playground.js';
  * inventory through the playground. A town started before its playground fails that check until the playground
  * listens, and those failures open orders' circuit breaker for a moment: the first order would be refused.
  */
-export function townReady(playground: Playground): Promise<void> {
-  return eventually(
-    () => playground.recorder.calls({ caller: 'orders', callee: 'inventory' }).some((c) => c.status === 200),
-    "orders' start-up check of inventory, through the playground",
-    { timeoutMs: 20_000 },
-  );
+export async function townReady(playground: Playground, timeoutMs = 20_000): Promise<void> {
+  const passed = () =>
+    playground.recorder.calls({ caller: 'orders', callee: 'inventory' }).some((c) => c.status === 200);
+  for (const deadline = Date.now() + timeoutMs; !passed(); ) {
+    if (Date.now() >= deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for orders' start-up check of inventory`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
