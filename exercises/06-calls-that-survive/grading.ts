@@ -59,6 +59,9 @@ async function callsTo(playground: Recording, since: number, callee: string, met
   );
 }
 
+/** `1 time`, `3 times`. */
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 const listed = (calls: Call[]) =>
   calls
     .slice(-4)
@@ -144,11 +147,11 @@ task(2, () => {
     expectStatus(
       reply,
       [201, 200],
-      `user answered the first 2 calls 503 and then worked: a read is safe to repeat, so retry it (orders called user ${tries.length} time${tries.length === 1 ? '' : 's'}: ${listed(tries)})${await reusedIdClue(playground, since)}`,
+      `user answered the first 2 calls 503 and then worked: a read is safe to repeat, so retry it (orders called user ${count(tries.length, 'time')}: ${listed(tries)})${await reusedIdClue(playground, since)}`,
     );
     if (tries.length < 3) {
       fail(
-        `the order succeeded, but the playground saw only ${tries.length} call${tries.length === 1 ? '' : 's'} to user (${listed(tries)}); expected 3: two answered 503, then the one that passed${tries.every((c) => c.status >= 500) ? '. orders went on as if user had answered: a 503 is no user' : ''}`,
+        `the order succeeded, but the playground saw only ${count(tries.length, 'call')} to user (${listed(tries)}); expected 3: two answered 503, then the one that passed${tries.every((c) => c.status >= 500) ? '. orders went on as if user had answered: a 503 is no user' : ''}`,
       );
     }
     for (const [n, next] of tries.slice(1).entries()) {
@@ -201,7 +204,7 @@ task(3, () => {
     expectStatus(
       reply,
       [201, 200],
-      `inventory answered the first POST /reservations 503 and then worked: retry the reservation, with an Idempotency-Key (orders sent it ${reservations.length} time${reservations.length === 1 ? '' : 's'}: ${listed(reservations)})${await reusedIdClue(playground, since)}`,
+      `inventory answered the first POST /reservations 503 and then worked: retry the reservation, with an Idempotency-Key (orders sent it ${count(reservations.length, 'time')}: ${listed(reservations)})${await reusedIdClue(playground, since)}`,
     );
     const left = await available(api, item);
     if (left !== STOCK - 1) {

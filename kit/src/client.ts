@@ -124,7 +124,7 @@ export function createClient(options: ClientOptions): Client {
         throw error;
       }
     };
-    const send = (timeLeftMs: number) => (guard ? guard(() => attempt(timeLeftMs)) : attempt(timeLeftMs));
+    const send = (timeLeftMs: number) => guard(() => attempt(timeLeftMs));
 
     const raw = await retry(send, {
       retries: IDEMPOTENT.has(method) || 'idempotency-key' in headers ? retries : 0,
@@ -168,13 +168,13 @@ class FailedAnswer extends Error {
 
 /**
  * The breaker of `ClientOptions.breaker` (opossum): runs an attempt through it, counting no answer and 5xx answers
- * as failures; while it is open, throws `<service> unavailable` without calling.
+ * as failures; while it is open, throws `<service> unavailable` without calling. Without settings, runs it as is.
  */
 function circuit(
   settings: ClientOptions['breaker'],
   unavailable: (cause: unknown) => HTTPException,
-): ((attempt: () => Promise<RawResponse>) => Promise<RawResponse>) | undefined {
-  if (!settings) return undefined;
+): (attempt: () => Promise<RawResponse>) => Promise<RawResponse> {
+  if (!settings) return (attempt) => attempt();
   const breaker = new CircuitBreaker(
     async (attempt: () => Promise<RawResponse>) => {
       const raw = await attempt();
