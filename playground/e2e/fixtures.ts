@@ -48,7 +48,9 @@ export const test = base.extend<{ playground: Playground }, { running: Running }
     { scope: 'worker' },
   ],
   playground: async ({ running }, use) => {
-    // Each test starts from a quiet playground: nothing recorded, every switch normal, no fault set.
+    // Each test starts from a quiet playground: nothing recorded, every switch normal, no fault set, and orders'
+    // circuit breakers closed again after the failures the last test may have caused.
+    await breakersPaused(running.playground);
     running.playground.recorder.clear();
     running.playground.faults.clear();
     for (const name of running.town.services.keys())
@@ -56,6 +58,22 @@ export const test = base.extend<{ playground: Playground }, { running: Running }
     await use(running.playground);
   },
 });
+
+/** How long orders' circuit breakers stay open (the kit client's default pause), and a margin for the clock. */
+const BREAKER_PAUSE_MS = 2000 + 250;
+
+/**
+ * Waits until a breaker opened by orders' last failed call (no answer, or a 5xx) would have paused: after that,
+ * the next call orders makes goes through and, when it passes, closes the breaker.
+ */
+async function breakersPaused(playground: Playground): Promise<void> {
+  const failed = playground.recorder
+    .calls({ caller: 'orders' })
+    .filter((c) => c.status === 0 || c.status >= 500)
+    .map((c) => c.started_ms + c.duration_ms);
+  const wait = Math.max(0, ...failed) + BREAKER_PAUSE_MS - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
 
 export { expect };
 
