@@ -1,31 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const SKIP = new Set([
-  'node_modules',
-  '.git',
-  '.tmp',
-  'data',
-  'dist',
-  'grade-report',
-  'test-results',
-  'playwright-report',
-]);
-
-/** Every Markdown file of the project: the README, docs/, and each folder's README. */
-async function markdownFiles(dir = ROOT): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (SKIP.has(entry.name)) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await markdownFiles(path)));
-    else if (entry.name.endsWith('.md')) found.push(path);
-  }
-  return found;
-}
+import { markdownFiles, ROOT } from './markdown.js';
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to dashes. */
 const slug = (heading: string) =>
