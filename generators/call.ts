@@ -127,6 +127,7 @@ export const call: Generator = {
       data,
       actions,
       summary: `call ${from} -> ${to}: deps.${toCamel} in createApp, ${TO}_SERVICE_URL`,
+      record: `call ${to}`,
       next: [`npm test -w services/${from}-service`],
     };
   },

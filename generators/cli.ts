@@ -6,6 +6,7 @@ import type { Answers } from './generator.js';
 import { recoverInterrupted } from './journal.js';
 import { registerGenerators } from './plop.js';
 import { GENERATORS } from './registry.js';
+import { REMOVE_USAGE, removeGenerated } from './remove.js';
 import { report } from './report.js';
 import { generate, REPO } from './run.js';
 import { linkWorkspace } from './workspace.js';
@@ -13,7 +14,9 @@ import { linkWorkspace } from './workspace.js';
 const USAGE = [
   'usage: npm run generate [-- --dry-run]                    (plop menu, asks for everything)',
   ...GENERATORS.map((g) => `       npm run generate ${g.usage} [--dry-run] [--force]`),
-  'options: --dry-run (-n) writes nothing; --force (-f) overwrites generated files; --no-install skips npm install',
+  `       npm run generate ${REMOVE_USAGE} [--dry-run]`,
+  'options: --dry-run (-n) writes nothing; --force (-f) overwrites generated files, twice (-ff) edited ones too;',
+  '         --no-install skips npm install',
 ];
 
 /** A generator and its answers, as the menu collected them. */
@@ -39,7 +42,7 @@ function parseCommandLine(argv: string[]) {
     args: argv.filter((arg) => arg !== '--'),
     allowPositionals: true,
     options: {
-      force: { type: 'boolean', short: 'f' },
+      force: { type: 'boolean', short: 'f', multiple: true },
       'dry-run': { type: 'boolean', short: 'n' },
       'no-install': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -79,8 +82,10 @@ export async function main(argv: string[], io: Io = console_): Promise<number> {
     );
     return 2;
   }
-  if (name !== undefined && !GENERATORS.some((g) => g.name === name)) {
-    io.err(`error: unknown generator "${name}"; use one of ${GENERATORS.map((g) => g.name).join(', ')}`);
+  if (name !== undefined && name !== 'remove' && !GENERATORS.some((g) => g.name === name)) {
+    io.err(
+      `error: unknown generator "${name}"; use one of ${GENERATORS.map((g) => g.name).join(', ')} (or remove)`,
+    );
     return 2;
   }
   // `npm run generate service x 4107 --dry-run`, without `--`, gives the flag to npm, which leaves only this behind.
@@ -95,7 +100,23 @@ export async function main(argv: string[], io: Io = console_): Promise<number> {
     }
     if (npmTookDryRun)
       io.out('npm read --dry-run as its own option (put -- before the arguments); this is a dry run');
-    const result = await generate(generator, input, { root, dryRun, force: flags.force === true });
+    const force = flags.force?.length ?? 0;
+    if (generator === 'remove') {
+      if (force > 0)
+        throw new GeneratorError('remove has no --force: it takes back only what was not edited since');
+      const result = await removeGenerated(args, { root, dryRun });
+      const unlink = result.changes.length > 0 && args[0] === 'service' && !dryRun && root === REPO;
+      const note =
+        unlink && !flags['no-install'] ? await linkWorkspace(REPO, result.folder, true) : undefined;
+      for (const line of report(result, dryRun, note)) io.out(line);
+      return 0;
+    }
+    const result = await generate(generator, input, {
+      root,
+      dryRun,
+      force: force > 0,
+      forceEdited: force > 1,
+    });
     const link = result.createdService && root === REPO && !flags['no-install'];
     const note = link ? await linkWorkspace(REPO, result.folder) : undefined;
     for (const line of report(result, dryRun, note)) io.out(line);

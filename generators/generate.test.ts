@@ -57,6 +57,7 @@ describe('what the generators write', () => {
       '.gitignore',
       'Dockerfile',
       'README.md',
+      'generated.json',
       'package.json',
       'service.json',
       'src/app.test.ts',
@@ -169,7 +170,15 @@ describe('running a generator twice', () => {
   it('--force regenerates what the generator created and inserts nothing twice', async () => {
     const routes = join(shipping(), 'src/routes/parcels.ts');
     await writeFile(routes, '// hand-broken\n');
-    expect((await cli('resource', 'shipping', 'parcel', '--force')).code).toBe(0);
+    // An edited generated file is rewritten only when asked twice.
+    expect(await cli('resource', 'shipping', 'parcel', '--force')).toMatchObject({
+      code: 1,
+      err: [
+        /src\/routes\/parcels\.ts was edited since npm run generate wrote it; .*--force --force overwrites it/,
+      ],
+    });
+    expect(await readFile(routes, 'utf8')).toBe('// hand-broken\n');
+    expect((await cli('resource', 'shipping', 'parcel', '--force', '--force')).code).toBe(0);
     expect(await readFile(routes, 'utf8')).toContain('export function registerParcels');
     expect((await cli('call', 'shipping', 'user', '--force')).code).toBe(0);
     const before = await snapshot();
@@ -328,7 +337,7 @@ describe('--dry-run', () => {
     const service = await cli('service', 'parcels', '4106', '--dry-run');
     expect(service.code).toBe(0);
     expect(service.out[0]).toMatch(
-      /^dry run: service parcels on port 4106 would write 13 files.*nothing was written/,
+      /^dry run: service parcels on port 4106 would write 14 files.*nothing was written/,
     );
     expect(service.out).toContain('  create services/parcels-service/src/app.ts (23 lines)');
     const resource = await cli('resource', 'user', 'crate', 'weight:number', '--dry-run');
@@ -353,7 +362,7 @@ describe('--dry-run', () => {
       expect(service.out[0]).toBe(
         'npm read --dry-run as its own option (put -- before the arguments); this is a dry run',
       );
-      expect(service.out[1]).toMatch(/^dry run: service parcels on port 4106 would write 13 files/);
+      expect(service.out[1]).toMatch(/^dry run: service parcels on port 4106 would write 14 files/);
     } finally {
       delete process.env.npm_config_dry_run;
     }

@@ -14,6 +14,11 @@ export interface Plan {
   summary: string;
   /** Commands worth running next. */
   next: string[];
+  /**
+   * What `npm run generate remove` names this run by in the service's `generated.json` (`service`,
+   * `resource parcel`, `call user`); a plan without it (an exercise) keeps no record.
+   */
+  record?: string;
 }
 
 export interface Context {

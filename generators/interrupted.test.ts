@@ -109,7 +109,7 @@ describe('kill -9 while the generator rewrites an existing service', () => {
       });
     }
     const said =
-      /^generate: (finished|undid) an interrupted change to services\/shipping-service \(7 files\)$/;
+      /^generate: (finished|undid) an interrupted change to services\/shipping-service \(8 files\)$/;
     expect(outcomes).toEqual(
       points.map((at) => ({
         at,
@@ -146,7 +146,7 @@ describe('what the next run finds in .tmp/', () => {
     await writeFile(join(staging, JOURNAL), JSON.stringify(journal));
     expect(state(await service(root))).toMatch(/^mixed/);
     const next = await runMain(main, root, ['--help']);
-    expect(next.out[0]).toBe('generate: undid an interrupted change to services/shipping-service (7 files)');
+    expect(next.out[0]).toBe('generate: undid an interrupted change to services/shipping-service (8 files)');
     expect(state(await service(root))).toBe('old');
     expect(await readdir(join(root, '.tmp'))).toEqual([]);
   });

@@ -13,7 +13,8 @@ export interface Journal {
   /** The staged copy of it inside the staging folder: its new files are renamed from there. */
   staged: string;
   state: 'apply' | 'undo';
-  files: { path: string; created: boolean }[];
+  /** `deleted`: the file is renamed aside into BEFORE (and back, to undo). */
+  files: { path: string; created: boolean; deleted?: boolean }[];
 }
 
 export const JOURNAL = 'journal.json';
@@ -55,8 +56,19 @@ export async function writeJournal(staging: string, journal: Journal): Promise<v
 /** Does what the journal says; each step can be repeated, so a second replay after a kill finishes the first. */
 export async function replay(root: string, staging: string, journal: Journal): Promise<void> {
   const pause = Number(process.env.GENERATE_PAUSE_AFTER_RENAME_MS) || 0;
-  for (const { path, created } of journal.files) {
+  for (const { path, created, deleted } of journal.files) {
     const target = join(root, journal.folder, path);
+    if (deleted) {
+      const [from, to] =
+        journal.state === 'apply'
+          ? [target, join(staging, BEFORE, path)]
+          : [join(staging, BEFORE, path), target];
+      if (!existsSync(from)) continue; // renamed already
+      await mkdir(dirname(to), { recursive: true });
+      await rename(from, to);
+      if (pause) await sleep(pause);
+      continue;
+    }
     const from =
       journal.state === 'apply' ? join(staging, journal.staged, path) : join(staging, BEFORE, path);
     if (journal.state === 'undo' && created) await rm(target, { force: true });

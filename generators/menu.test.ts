@@ -105,7 +105,7 @@ describe('the menu prints what the command line prints', () => {
     ]);
     expect(dry.code).toBe(0);
     expect(dry.out[0]).toBe(
-      'dry run: service parcels on port 4106 would write 13 files in services/parcels-service; nothing was written',
+      'dry run: service parcels on port 4106 would write 14 files in services/parcels-service; nothing was written',
     );
     const flags = await runMain(main, root, ['service', 'parcels', '4106', '--dry-run']);
     expect(dry.out).toEqual(flags.out);
@@ -156,7 +156,7 @@ describe('--dry-run however npm passes it, as a process', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout.split('\n').slice(0, 2)).toEqual([
       'npm read --dry-run as its own option (put -- before the arguments); this is a dry run',
-      'dry run: service shipping2 on port 4107 would write 13 files in services/shipping2-service; nothing was written',
+      'dry run: service shipping2 on port 4107 would write 14 files in services/shipping2-service; nothing was written',
     ]);
     expect(run.stdout).not.toMatch(/npm install/);
     expect(await snapshot()).toEqual(before);
@@ -168,7 +168,7 @@ describe('--dry-run however npm passes it, as a process', () => {
     const run = await npmRun(['service', 'shipping2', '4107'], { npm_config_dry_run: 'true' });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^npm read --dry-run .*\ndry run: service shipping2 on port 4107 would write 13 files/,
+      /^npm read --dry-run .*\ndry run: service shipping2 on port 4107 would write 14 files/,
     );
     expect(await snapshot()).toEqual(before);
   }, 30_000);
@@ -203,7 +203,7 @@ describe('--dry-run however npm passes it, as a process', () => {
     type(`${'\x7f'.repeat(4)}4107\r`);
     const { code } = await run;
     expect(code).toBe(0);
-    expect(plain()).toMatch(/\ndry run: service parcels on port 4107 would write 13 files/);
+    expect(plain()).toMatch(/\ndry run: service parcels on port 4107 would write 14 files/);
     expect(await snapshot()).toEqual(before);
   }, 60_000);
 });

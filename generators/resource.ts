@@ -128,6 +128,7 @@ export const resource: Generator = {
       data,
       actions,
       summary: `resource ${name} in ${service}: /${path} (${fields.map((f) => `${f.name}:${f.type}`).join(', ')})`,
+      record: `resource ${name}`,
       next: [`npm test -w services/${service}-service`],
     };
   },

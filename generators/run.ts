@@ -4,9 +4,10 @@ import { basename, join, resolve } from 'node:path';
 import nodePlop, { type CustomActionConfig, type NodePlopAPI } from 'node-plop';
 import { GeneratorError } from './errors.js';
 import { formatFiles } from './format.js';
-import type { Answers } from './generator.js';
+import type { Answers, Plan } from './generator.js';
 import { JOURNAL, openStaging, recoverInterrupted } from './journal.js';
 import { formatJson } from './manifest.js';
+import { type GeneratedRecord, hash, readRecord, recordRun, writtenFiles } from './record.js';
 import { findGenerator, GENERATORS } from './registry.js';
 import { apply, type Change, diff, stageCopy } from './stage.js';
 
@@ -18,6 +19,8 @@ export interface GenerateOptions {
   root?: string;
   /** Overwrite the files the generator creates; lines it inserts are never duplicated. */
   force?: boolean;
+  /** With `force`: overwrite them even when edited since they were generated (`--force --force`). */
+  forceEdited?: boolean;
   /** Work it all out, write nothing. */
   dryRun?: boolean;
   /** Format with biome (default true). */
@@ -82,6 +85,13 @@ export async function generate(
 
     const touched = (await diff(staged, target)).map((change) => join(staged, change.path));
     const formatted = options.format === false ? false : await formatFiles(REPO, touched);
+    const made = await diff(staged, target);
+    if (plan.record && made.length > 0) {
+      const record = readRecord(target, plan.folder);
+      const overwritten = overwrites(plan, made);
+      refuseEdited(plan.folder, record, made, overwritten, options.forceEdited ?? false);
+      await recordRun(staged, record, plan.record, plan.summary, made, overwritten);
+    }
     const changes = await diff(staged, target);
     // Only a service is an npm workspace; an exercise folder is not.
     const createdService = plan.folder.startsWith('services/') && !existsSync(target) && !options.dryRun;
@@ -101,6 +111,41 @@ export async function generate(
   } finally {
     // A journal left behind is a change that could not be undone: the next run finishes undoing it.
     if (!existsSync(join(staging, JOURNAL))) await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** The files the plan's `add` actions write over (with `--force`), as opposed to those it adds lines to. */
+function overwrites(plan: Plan, changes: Change[]): Set<string> {
+  const added = new Set(
+    plan.actions.flatMap((a) => (typeof a === 'object' && a.type === 'add' && 'path' in a ? [a.path] : [])),
+  );
+  return new Set(changes.filter((c) => c.kind === 'modify' && added.has(c.path)).map((c) => c.path));
+}
+
+/**
+ * `--force` rewrites a file only as it was generated: one edited since (its hash is not the one recorded), or one the
+ * record does not know (hand-written, or made before records were kept), needs `--force --force`.
+ */
+function refuseEdited(
+  folder: string,
+  record: GeneratedRecord,
+  changes: Change[],
+  overwritten: Set<string>,
+  forceEdited: boolean,
+): void {
+  if (forceEdited) return;
+  const written = writtenFiles(record);
+  for (const change of changes) {
+    if (!overwritten.has(change.path)) continue;
+    const sum = written.get(change.path);
+    if (sum !== undefined && sum === hash(change.path, change.before ?? '')) continue;
+    const why =
+      sum === undefined
+        ? 'was not written by npm run generate'
+        : 'was edited since npm run generate wrote it';
+    throw new GeneratorError(
+      `${folder}/${change.path} ${why}; --force rewrites only generated files: --force --force overwrites it (move your code beside it first)`,
+    );
   }
 }
 

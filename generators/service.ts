@@ -69,6 +69,7 @@ export const service: Generator = {
         templateFile: `templates/service/${template}`,
       })),
       summary: `service ${name} on port ${port}`,
+      record: 'service',
       next: [
         `npm start -w ${folder}   # then open http://127.0.0.1:${port}/docs`,
         `npm run generate resource -- ${name} <resource> <field>:<type>,...`,

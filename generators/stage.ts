@@ -6,8 +6,8 @@ import { BEFORE, JOURNAL, type Journal, replay, writeDurable, writeJournal } fro
 export interface Change {
   /** Path inside the service folder. */
   path: string;
-  kind: 'create' | 'modify';
-  /** The new text, and the old one for a modification. */
+  kind: 'create' | 'modify' | 'delete';
+  /** The new text (empty for a deletion), and the old one for a modification or a deletion. */
   text: string;
   before?: string;
 }
@@ -65,10 +65,15 @@ export async function apply(root: string, folder: string, staging: string, chang
     return;
   }
   for (const change of changes) {
+    if (change.kind === 'delete') continue; // renamed aside whole, into BEFORE, by the replay
     await writeDurable(join(staged, change.path));
     if (change.before !== undefined) await writeDurable(join(staging, BEFORE, change.path), change.before);
   }
-  const files = changes.map((change) => ({ path: change.path, created: change.kind === 'create' }));
+  const files = changes.map((change) => ({
+    path: change.path,
+    created: change.kind === 'create',
+    ...(change.kind === 'delete' ? { deleted: true } : {}),
+  }));
   const journal: Journal = { folder, staged: basename(folder), state: 'apply', files };
   await writeJournal(staging, journal);
   try {
@@ -85,7 +90,7 @@ export async function apply(root: string, folder: string, staging: string, chang
 
 /** The lines a change adds (and removes), for `--dry-run`. */
 export function addedLines(change: Change): string[] {
-  if (change.kind === 'create') return [];
+  if (change.kind !== 'modify') return [];
   const before = new Map<string, number>();
   for (const line of change.before?.split('\n') ?? []) before.set(line, (before.get(line) ?? 0) + 1);
   const added: string[] = [];
