@@ -65,7 +65,8 @@ async function startWithNpm(block?: string, env: Record<string, string> = {}) {
   return { child, urls, dataDir, services, playground };
 }
 
-describe('npm start', () => {
+// The first `npm start` of a fresh clone builds the page before the playground answers.
+describe('npm start', { timeout: 60_000 }, () => {
   it('starts every service of services/, then prints one table of URLs', async () => {
     const { child, urls, services } = await startWithNpm();
     for (const [name, url] of urls) {

@@ -2,8 +2,8 @@ import type { Playground } from '../start-playground.js';
 
 /**
  * Waits until orders' check at start (which reservations are held for orders it never stored) has reached
- * inventory through the playground. A town started before its playground fails that check until the playground
- * listens, and those failures open orders' circuit breaker for a moment: the first order would be refused.
+ * inventory through the playground. A town started before its playground retries that check until the playground
+ * listens: once it has passed, a test's record holds only the calls the test made.
  */
 export async function townReady(playground: Playground, timeoutMs = 20_000): Promise<void> {
   const passed = () =>

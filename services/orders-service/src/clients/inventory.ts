@@ -17,6 +17,9 @@ export interface Reservation extends ReservationCreate {
  */
 export function createInventoryClient(baseUrl: string) {
   const client = createClient({ service: 'inventory', baseUrl, caller: 'orders', breaker: {} });
+  // The check at start (which reservations are held) is retried by the outbox until inventory answers: its failures
+  // while the town comes up (the playground not listening yet) must not open the breaker for the first orders.
+  const background = createClient({ service: 'inventory', baseUrl, caller: 'orders' });
   return {
     /** Takes the stock for one order, atomically. Keyed by order id, so a retry never reserves twice. */
     reserve: (body: ReservationCreate) =>
@@ -25,14 +28,16 @@ export function createInventoryClient(baseUrl: string) {
       client.get<Reservation>(`/reservations/${encodeURIComponent(orderId)}`),
     /** A page of the reservations still held, oldest first: `{ data, count }`. */
     heldReservations: (offset: number, limit = 100) =>
-      client.get<{ data: Reservation[]; count: number }>(
+      background.get<{ data: Reservation[]; count: number }>(
         `/reservations?status=held&limit=${limit}&offset=${offset}`,
       ),
     /** Gives an order's stock back (204; 404 if it was never reserved). */
     release: (orderId: string) => client.delete(`/reservations/${encodeURIComponent(orderId)}`),
     /** Any other route, untyped. */
     request: client.request,
-    close: () => client.close(),
+    close: async () => {
+      await Promise.all([client.close(), background.close()]);
+    },
   };
 }
 
