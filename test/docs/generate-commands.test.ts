@@ -3,6 +3,7 @@ import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../generators/cli.js';
+import { runMain } from '../support/run-main.js';
 import { markdownFiles, ROOT } from './markdown.js';
 
 /**
@@ -100,9 +101,7 @@ describe('every npm run generate in the docs runs as shown', () => {
       expect(existsSync(join(root, 'services'))).toBe(true);
       const wrong: string[] = [];
       for (const step of page.steps) {
-        const out: string[] = [];
-        const err: string[] = [];
-        const code = await main(step.args, { root, out: (l) => out.push(l), err: (l) => err.push(l) });
+        const { code, out, err } = await runMain(main, root, step.args);
         const where = `line ${step.line}: npm run generate ${step.args.join(' ')}`;
         const refusal = step.shown?.[0]?.startsWith('error:') ?? false;
         if (refusal) {
