@@ -251,7 +251,11 @@ describe('bad input', () => {
     [['call', 'shipping', 'shipping'], 1, /does not call itself/],
     [['call', 'shipping', 'nowhere'], 1, /unknown service "nowhere"/],
     [['call', 'shipping'], 1, /missing the service to call/],
-    [['widget', 'x'], 2, /unknown generator "widget"; use one of service, resource, call/],
+    [
+      ['widget', 'x'],
+      2,
+      /unknown generator "widget"; use one of service, resource, field, call, exercise \(or remove\)/,
+    ],
     [
       ['service', 'parcels', '4106', '--yes'],
       2,
@@ -297,9 +301,15 @@ describe('bad input', () => {
 });
 
 describe("plop's menu", () => {
-  it('loads the plopfile with the four generators', async () => {
+  it('loads the plopfile with the five generators', async () => {
     const plop = await nodePlop(join(REPO, 'plopfile.js'));
-    expect(plop.getGeneratorList().map((g) => g.name)).toEqual(['service', 'resource', 'call', 'exercise']);
+    expect(plop.getGeneratorList().map((g) => g.name)).toEqual([
+      'service',
+      'resource',
+      'field',
+      'call',
+      'exercise',
+    ]);
   });
 
   it('runs the same checked generation from the answers, and fails as plop expects', async () => {

@@ -18,7 +18,8 @@ import {
 import type { GenerateResult } from './run.js';
 import { apply, type Change } from './stage.js';
 
-export const REMOVE_USAGE = 'remove -- service <name> | resource <service> <resource> | call <from> <to>';
+export const REMOVE_USAGE =
+  'remove -- service <name> | resource <service> <resource> | field <service> <resource> <field> | call <from> <to>';
 
 /** Folders of a service that are not the generators' (its data is the learner's). */
 const NOT_CODE = new Set(['node_modules', 'data']);
@@ -36,12 +37,12 @@ export async function removeGenerated(
   const { root } = options;
   const recovered = await recoverInterrupted(root);
   const [kind, service, thing, ...extra] = args;
-  if (kind !== 'service' && kind !== 'resource' && kind !== 'call')
+  if (kind !== 'service' && kind !== 'resource' && kind !== 'field' && kind !== 'call')
     throw new GeneratorError(`remove what? npm run generate ${REMOVE_USAGE}`);
   const name = checkServiceName(service);
-  const expected = kind === 'service' ? 0 : 1;
-  if (extra.length > 0 || (expected === 0 && thing !== undefined))
-    throw new GeneratorError(`unexpected argument "${expected === 0 ? thing : extra[0]}"`);
+  const [fieldName, ...more] = kind === 'field' ? extra : [undefined, ...extra];
+  if (kind === 'service' && thing !== undefined) throw new GeneratorError(`unexpected argument "${thing}"`);
+  if (more.length > 0) throw new GeneratorError(`unexpected argument "${more[0]}"`);
   const folder = `services/${serviceFolder(name)}`;
   const dir = servicePath(root, name);
   if (!existsSync(dir)) throw new GeneratorError(`unknown service "${name}" (no ${folder})`);
@@ -75,11 +76,18 @@ export async function removeGenerated(
     );
   }
 
-  if (thing === undefined)
+  if (thing === undefined || (kind === 'field' && fieldName === undefined)) {
+    const example = { call: 'user', resource: 'parcel', field: 'parcel weight' }[kind];
     throw new GeneratorError(
-      `missing the ${kind === 'call' ? 'service called' : 'resource'}, e.g. remove -- ${kind} ${name} ${kind === 'call' ? 'user' : 'parcel'}`,
+      `missing the ${kind === 'call' ? 'service called' : kind === 'field' ? 'resource and field' : 'resource'}, e.g. remove -- ${kind} ${name} ${example}`,
     );
-  const other = kind === 'call' ? checkServiceName(thing) : checkResourceName(thing);
+  }
+  const other =
+    kind === 'call'
+      ? checkServiceName(thing)
+      : kind === 'field'
+        ? `${checkResourceName(thing)}.${fieldName}`
+        : checkResourceName(thing);
   const run = findRun(record, `${kind} ${other}`, folder);
   const changes = await planRunRemoval(dir, folder, record, run);
   if (!options.dryRun) {

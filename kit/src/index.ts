@@ -9,6 +9,7 @@ export {
 export { type ErrorItem, HTTPException, RequestValidationError } from './errors.js';
 export { allowedHost, refusal } from './guard.js';
 export { createLogger, type Logger, PROBE_HEADER } from './logger.js';
+export { type Migration, runMigrations } from './migrate.js';
 export {
   createOutbox,
   type Delivery,

@@ -4,6 +4,7 @@ import { DurableJSONFile, StoreError, syncDir } from './durable-json-file.js';
 import { DiskRefusedError } from './errors.js';
 import { groupCommit } from './group-commit.js';
 import { Journal, markerLine, snapshotHash } from './journal.js';
+import { type Migration, runMigrations } from './migrate.js';
 import { storeCheck } from './store-check.js';
 import { loadStore } from './store-load.js';
 import { lockDataFile } from './store-lock.js';
@@ -61,7 +62,7 @@ const opened = new Set<string>();
 export async function openStore<T extends object>(
   file: string,
   defaults: T,
-  options: StoreOptions = {},
+  options: StoreOptions & { migrations?: readonly Migration<T>[] } = {},
 ): Promise<Store<T>> {
   const log = options.log ?? ((line: string) => console.error(line));
   const path = resolve(file);
@@ -70,7 +71,13 @@ export async function openStore<T extends object>(
   const lock = await atStart(file, () => lockDataFile(file, log));
   opened.add(path);
   try {
-    return await atStart(file, () => openLocked(file, defaults, options, log, lock.release));
+    const store = await atStart(file, () => openLocked(file, defaults, options, log, lock.release));
+    const ran = await runMigrations(store, options.migrations ?? []).catch(async (error) => {
+      await store.close();
+      throw error;
+    });
+    if (ran.length > 0) log(`${file}: migrated the stored records (${ran.join(', ')})`);
+    return store;
   } catch (error) {
     opened.delete(path);
     await lock.release().catch(() => {});

@@ -8,6 +8,7 @@ export const ItemCreate = z
   .object({
     name: z.string().min(1).max(100),
     stock: z.int().min(0),
+    // microtown:item-fields
   })
   .meta({ id: 'ItemCreate' });
 export const ItemUpdate = ItemCreate.partial().meta({ id: 'ItemUpdate' });
@@ -20,6 +21,7 @@ export const ItemsPublic = z
 export const ItemFilter = Paging.extend({
   name: z.string().optional(),
   stock: z.coerce.number().int().optional(),
+  // microtown:item-filters
 });
 
 /** What `GET /stock/{item_id}` answers, as the chapter's inventory does. */

@@ -1,4 +1,4 @@
-import { openStore, type Store } from '@microtown/kit';
+import { type Migration, openStore, type Store } from '@microtown/kit';
 import type { ItemPublic, ReservationPublic } from './schemas.js';
 
 /** Everything the inventory service keeps, in its own JSON file: one collection per resource. */
@@ -11,6 +11,14 @@ export interface InventoryData {
 }
 
 /**
+ * Changes to the stored records, oldest first: each runs once, when the service opens its data file, which records
+ * it (`npm run generate field` adds one when a new required field needs a default).
+ */
+const migrations: Migration<InventoryData>[] = [
+  // microtown:migrations
+];
+
+/**
  * Opens the data file, creating it on first start (with `seed`'s records); a corrupt file stops here with a message
  * naming it.
  */
@@ -18,11 +26,15 @@ export function openInventoryStore(
   file: string,
   seed: Partial<InventoryData> = {},
 ): Promise<Store<InventoryData>> {
-  return openStore<InventoryData>(file, {
-    lastIds: {},
-    items: [],
-    reservations: [],
-    // microtown:defaults
-    ...seed,
-  });
+  return openStore<InventoryData>(
+    file,
+    {
+      lastIds: {},
+      items: [],
+      reservations: [],
+      // microtown:defaults
+      ...seed,
+    },
+    { migrations },
+  );
 }

@@ -1,4 +1,4 @@
-import { openStore, type Store } from '@microtown/kit';
+import { type Migration, openStore, type Store } from '@microtown/kit';
 import type { OrderPublic } from './schemas.js';
 
 /** An order as stored: what it answers, and the key of the request that placed it. */
@@ -18,12 +18,24 @@ export interface OrdersData {
   // microtown:collections
 }
 
+/**
+ * Changes to the stored records, oldest first: each runs once, when the service opens its data file, which records
+ * it (`npm run generate field` adds one when a new required field needs a default).
+ */
+const migrations: Migration<OrdersData>[] = [
+  // microtown:migrations
+];
+
 /** Opens the data file, creating it on first start; a corrupt file stops here with a message naming it. */
 export function openOrdersStore(file: string): Promise<Store<OrdersData>> {
-  return openStore<OrdersData>(file, {
-    lastIds: {},
-    orders: [],
-    outbox: [],
-    // microtown:defaults
-  });
+  return openStore<OrdersData>(
+    file,
+    {
+      lastIds: {},
+      orders: [],
+      outbox: [],
+      // microtown:defaults
+    },
+    { migrations },
+  );
 }

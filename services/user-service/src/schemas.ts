@@ -8,6 +8,7 @@ export const UserCreate = z
   .object({
     name: z.string().min(1).max(100),
     email: z.email().max(254),
+    // microtown:user-fields
   })
   .meta({ id: 'UserCreate' });
 export const UserUpdate = UserCreate.partial().meta({ id: 'UserUpdate' });
@@ -20,6 +21,7 @@ export const UsersPublic = z
 export const UserFilter = Paging.extend({
   name: z.string().optional(),
   email: z.string().optional(),
+  // microtown:user-filters
 });
 
 // microtown:schemas

@@ -1,4 +1,4 @@
-import { openStore, type Store } from '@microtown/kit';
+import { type Migration, openStore, type Store } from '@microtown/kit';
 import type { UserPublic } from './schemas.js';
 
 /** Everything the user service keeps, in its own JSON file: one collection per resource. */
@@ -10,14 +10,26 @@ export interface UserData {
 }
 
 /**
+ * Changes to the stored records, oldest first: each runs once, when the service opens its data file, which records
+ * it (`npm run generate field` adds one when a new required field needs a default).
+ */
+const migrations: Migration<UserData>[] = [
+  // microtown:migrations
+];
+
+/**
  * Opens the data file, creating it on first start (with `seed`'s records); a corrupt file stops here with a message
  * naming it.
  */
 export function openUserStore(file: string, seed: Partial<UserData> = {}): Promise<Store<UserData>> {
-  return openStore<UserData>(file, {
-    lastIds: {},
-    users: [],
-    // microtown:defaults
-    ...seed,
-  });
+  return openStore<UserData>(
+    file,
+    {
+      lastIds: {},
+      users: [],
+      // microtown:defaults
+      ...seed,
+    },
+    { migrations },
+  );
 }
