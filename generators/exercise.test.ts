@@ -97,7 +97,7 @@ describe('npm run generate exercise', () => {
     );
     await exec(bin('tsc'), ['--noEmit', '-p', root], { cwd: root });
     await exec(bin('biome'), ['check', '--vcs-enabled=false', `--config-path=${REPO}`, folder()]);
-  }, 30_000);
+  }, 60_000);
 
   it('refuses a second run, a taken number and bad input in one line, and writes nothing', async () => {
     const before = await snapshot();

@@ -107,7 +107,7 @@ describe('what the generators write', () => {
 
   it('type-checks (tsc --noEmit)', async () => {
     await exec(bin('tsc'), ['--noEmit', '-p', root], { cwd: root });
-  });
+  }, 60_000);
 
   it('passes biome, the repository lint', async () => {
     await exec(bin('biome'), [
@@ -124,7 +124,7 @@ describe('what the generators write', () => {
     const [ship, user] = await Promise.all([run('shipping'), run('user')]);
     expect(ship.stdout).toMatch(/Test Files\s+.*3 passed/);
     expect(user.stdout).toMatch(/Test Files\s+.*2 passed/);
-  });
+  }, 60_000);
 
   it('gives the caller a typed client that works against the callee', async () => {
     const { createUserClient } = await import(join(shipping(), 'src/clients/user.ts'));
