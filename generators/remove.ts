@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { applyPatch, parsePatch, reversePatch } from 'diff';
+import { parsePatch } from 'diff';
 import { GeneratorError } from './errors.js';
 import { JOURNAL, openStaging, recoverInterrupted } from './journal.js';
 import { formatJson, listManifests, serviceFolder, servicePath } from './manifest.js';
@@ -167,19 +167,67 @@ async function planRunRemoval(
   return changes.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
-/** `text` without what `patches` added, undone last first; refused when the lines around them changed too much. */
+/**
+ * `text` without what `patches` added, undone last first. A generator adds lines (and biome may rewrite an import
+ * line it added to): each run of added lines is looked for as it was written, nearest where it was added, and put
+ * back to what it replaced. The lines around it may have changed (other runs add at the same anchor); the added
+ * lines themselves may not, or it is refused.
+ */
 function takeBack(text: string, patches: string[], shown: string): string {
-  let result = text;
+  const lines = text.split('\n');
   for (const patch of [...patches].reverse()) {
-    const [parsed] = parsePatch(patch);
-    const undone = parsed ? applyPatch(result, reversePatch(parsed), { fuzzFactor: 2 }) : false;
-    if (undone === false)
-      throw new GeneratorError(
-        `${shown} changed where npm run generate added its lines; take them out by hand (they are in ${RECORD})`,
-      );
-    result = undone;
+    const hunks = parsePatch(patch)[0]?.hunks ?? [];
+    for (const run of hunks.flatMap(changeRuns).reverse()) {
+      const at = nearest(lines, run.added, run.at);
+      if (at === -1)
+        throw new GeneratorError(
+          `${shown} changed where npm run generate added its lines; take them out by hand (they are in ${RECORD})`,
+        );
+      lines.splice(at, run.added.length, ...run.removed);
+    }
   }
-  return result;
+  return lines.join('\n');
+}
+
+interface ChangeRun {
+  /** Lines the run removed and added, and where (0-based) its added lines started in the file it wrote. */
+  removed: string[];
+  added: string[];
+  at: number;
+}
+
+function changeRuns(hunk: { newStart: number; lines: string[] }): ChangeRun[] {
+  const runs: ChangeRun[] = [];
+  let line = hunk.newStart - 1;
+  let current: ChangeRun | undefined;
+  for (const entry of hunk.lines) {
+    const [sign, body] = [entry[0], entry.slice(1)];
+    if (sign === ' ' || sign === '\\') {
+      current = undefined;
+      if (sign === ' ') line++;
+      continue;
+    }
+    if (!current) {
+      current = { removed: [], added: [], at: line };
+      runs.push(current);
+    }
+    if (sign === '+') {
+      current.added.push(body);
+      line++;
+    } else current.removed.push(body);
+  }
+  return runs;
+}
+
+/** Where `block` stands in `lines`, nearest `near`; -1 when it does not (an empty block stands at `near`). */
+function nearest(lines: string[], block: string[], near: number): number {
+  if (block.length === 0) return Math.min(Math.max(near, 0), lines.length);
+  let best = -1;
+  for (let i = 0; i + block.length <= lines.length; i++) {
+    if (!block.every((line, k) => lines[i + k] === line)) continue;
+    if (best === -1 || Math.abs(i - near) < Math.abs(best - near)) best = i;
+  }
+  return best;
 }
 
 function takeBackJson(text: string, additions: JsonAddition[], shown: string): unknown {

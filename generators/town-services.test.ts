@@ -3,6 +3,9 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMain } from '../test/support/run-main.js';
+import { snapshot } from '../test/support/snapshot.js';
+import { main } from './cli.js';
 import { generate, REPO } from './run.js';
 
 const exec = promisify(execFile);
@@ -80,4 +83,24 @@ describe("every generator on the town's own services", () => {
       cwd: root,
     });
   }, 120_000);
+
+  it('takes all of it back with remove, leaving the town as it was', async () => {
+    const undo = async (...args: string[]) => {
+      const result = await runMain(main, root, ['remove', '--', ...args]);
+      expect(result.err, `remove ${args.join(' ')}`).toEqual([]);
+    };
+    await undo('field', 'inventory', 'item', 'shelf');
+    await undo('field', 'user', 'user', 'phone');
+    for (const name of TOWN) {
+      await undo('field', name, 'voucher', 'note');
+      await undo('resource', name, 'voucher');
+      await undo('call', 'payment', name);
+      await undo('call', name, 'payment');
+    }
+    await undo('service', 'payment');
+    const skip = ['node_modules', 'data'];
+    expect(await snapshot(join(root, 'services'), skip)).toEqual(
+      await snapshot(join(REPO, 'services'), skip),
+    );
+  });
 });
