@@ -1,8 +1,9 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Child, freePort, spawnChild } from '@microtown/kit/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../test/support/run-main.js';
+import { scratchTown } from '../test/support/scratch-town.js';
 import { snapshot as snapshotFiles } from '../test/support/snapshot.js';
 import { main } from './cli.js';
 import { REPO } from './run.js';
@@ -20,12 +21,7 @@ const OLD_USERS = [
 ];
 
 beforeAll(async () => {
-  await mkdir(join(REPO, '.tmp'), { recursive: true });
-  root = await mkdtemp(join(REPO, '.tmp', 'field-test-'));
-  await cp(join(REPO, 'services'), join(root, 'services'), {
-    recursive: true,
-    filter: (path) => !/\/(node_modules|data)(\/|$)/.test(path),
-  });
+  root = await scratchTown('field-test');
   user = join(root, 'services/user-service');
   await mkdir(join(user, 'data'));
   await writeFile(join(user, 'data/user.json'), JSON.stringify({ lastIds: { users: 2 }, users: OLD_USERS }));

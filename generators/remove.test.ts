@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../test/support/run-main.js';
+import { scratchTown } from '../test/support/scratch-town.js';
 import { snapshot as snapshotFiles } from '../test/support/snapshot.js';
 import { main } from './cli.js';
-import { REPO } from './run.js';
 
 // A scratch copy of the town's own services (hand-written parts and all), in the git-ignored .tmp/.
 let root: string;
@@ -20,12 +20,7 @@ const ok = async (...argv: string[]) => {
 };
 
 beforeAll(async () => {
-  await mkdir(join(REPO, '.tmp'), { recursive: true });
-  root = await mkdtemp(join(REPO, '.tmp', 'remove-test-'));
-  await cp(join(REPO, 'services'), join(root, 'services'), {
-    recursive: true,
-    filter: (path) => !/\/(node_modules|data)(\/|$)/.test(path),
-  });
+  root = await scratchTown('remove-test');
   town = await snapshot();
 });
 

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../test/support/run-main.js';
+import { scratchTown } from '../test/support/scratch-town.js';
 import { snapshot } from '../test/support/snapshot.js';
 import { main } from './cli.js';
 import { generate, REPO } from './run.js';
@@ -21,12 +22,7 @@ const refused = new Map<string, string>();
  * resource generator. The result type-checks, passes biome, and every service's own tests pass.
  */
 beforeAll(async () => {
-  await mkdir(join(REPO, '.tmp'), { recursive: true });
-  root = await mkdtemp(join(REPO, '.tmp', 'town-services-'));
-  await cp(join(REPO, 'services'), join(root, 'services'), {
-    recursive: true,
-    filter: (path) => !/\/(node_modules|data)(\/|$)/.test(path),
-  });
+  root = await scratchTown('town-services');
   const run = async (name: string, args: string[]) => {
     try {
       await generate(name, args, { root });

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../generators/cli.js';
 import { runMain } from '../support/run-main.js';
+import { scratchTown } from '../support/scratch-town.js';
 import { markdownFiles, ROOT } from './markdown.js';
 
 /**
@@ -66,16 +67,9 @@ afterAll(async () => {
   for (const dir of scratch) await rm(dir, { recursive: true, force: true });
 });
 
-async function scratchTown(without: string[]): Promise<string> {
-  await mkdir(join(ROOT, '.tmp'), { recursive: true });
-  const root = await mkdtemp(join(ROOT, '.tmp', 'docs-commands-'));
+async function docsTown(without: string[]): Promise<string> {
+  const root = await scratchTown('docs-commands', without);
   scratch.push(root);
-  await cp(join(ROOT, 'services'), join(root, 'services'), {
-    recursive: true,
-    filter: (path) =>
-      !/\/(node_modules|data)(\/|$)/.test(path) &&
-      !without.some((name) => path.endsWith(`/services/${name}-service`)),
-  });
   // The exercise generator reads only the folder names, for the numbers taken.
   for (const name of readdirSync(join(ROOT, 'exercises')))
     if (/^\d\d-/.test(name)) await mkdir(join(root, 'exercises', name), { recursive: true });
@@ -97,7 +91,7 @@ describe('every npm run generate in the docs runs as shown', () => {
   it.each(pages.map((p) => [p.name, p] as const))(
     '%s, in order',
     async (_, page) => {
-      const root = await scratchTown(madeBy(page.steps));
+      const root = await docsTown(madeBy(page.steps));
       expect(existsSync(join(root, 'services'))).toBe(true);
       const wrong: string[] = [];
       for (const step of page.steps) {
