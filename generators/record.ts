@@ -116,6 +116,9 @@ export function readRecord(folder: string, shown: string): GeneratedRecord {
   }
 }
 
+/** The record's file, as the generators write it. */
+export const recordText = (runs: RecordedRun[]) => `${JSON.stringify({ about: ABOUT, runs }, null, 2)}\n`;
+
 /** Which run last wrote each file the record knows, and what it wrote. */
 export function writtenFiles(record: GeneratedRecord): Map<string, string> {
   const files = new Map<string, string>();
@@ -160,7 +163,7 @@ export async function recordRun(
   for (const [path, added] of Object.entries(json)) additions[path] = [...(additions[path] ?? []), ...added];
   if (Object.keys(additions).length > 0) run.json = additions;
   const runs = [...record.runs.filter((r) => r !== earlier), run];
-  await writeFile(join(staged, RECORD), `${JSON.stringify({ about: ABOUT, runs }, null, 2)}\n`);
+  await writeFile(join(staged, RECORD), recordText(runs));
 }
 
 function jsonDiff(change: Change): JsonAddition[] | undefined {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parsePatch } from 'diff';
 import { GeneratorError } from './errors.js';
-import { JOURNAL, openStaging, recoverInterrupted } from './journal.js';
+import { JOURNAL, openStaging, recoverInterrupted, writeDurable } from './journal.js';
 import { formatJson, listManifests, serviceFolder, servicePath } from './manifest.js';
 import { checkResourceName, checkServiceName } from './names.js';
 import {
@@ -13,6 +13,7 @@ import {
   RECORD,
   type RecordedRun,
   readRecord,
+  recordText,
   withoutAdditions,
 } from './record.js';
 import type { GenerateResult } from './run.js';
@@ -95,7 +96,7 @@ export async function removeGenerated(
     try {
       for (const change of changes)
         if (change.kind === 'modify')
-          await writeStaged(join(staging, serviceFolder(name), change.path), change.text);
+          await writeDurable(join(staging, serviceFolder(name), change.path), change.text);
       await apply(root, folder, staging, changes);
       for (const change of changes) if (change.kind === 'delete') await removeEmptyFolders(dir, change.path);
     } finally {
@@ -162,7 +163,7 @@ async function planRunRemoval(
   const runs = record.runs.filter((r) => r !== run);
   const before = await readFile(join(dir, RECORD), 'utf8');
   // A record left with no run goes too: the service is as it was before the generators kept one.
-  const text = `${JSON.stringify({ ...record, runs }, null, 2)}\n`;
+  const text = recordText(runs);
   changes.push({ path: RECORD, kind: runs.length === 0 ? 'delete' : 'modify', text, before });
   return changes.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
@@ -307,11 +308,6 @@ async function codeFiles(dir: string, under = ''): Promise<string[]> {
     } else found.push(path);
   }
   return found.sort();
-}
-
-async function writeStaged(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text);
 }
 
 /** `src/clients/` goes with its last client. */

@@ -92,7 +92,8 @@ export async function generate(
       refuseEdited(plan.folder, record, made, overwritten, options.forceEdited ?? false);
       await recordRun(staged, record, plan.record, plan.summary, made, overwritten);
     }
-    const changes = await diff(staged, target);
+    // The record joins the changes it records.
+    const changes = plan.record && made.length > 0 ? await diff(staged, target) : made;
     // Only a service is an npm workspace; an exercise folder is not.
     const createdService = plan.folder.startsWith('services/') && !existsSync(target) && !options.dryRun;
     if (!options.dryRun && changes.length > 0) await apply(root, plan.folder, staging, changes);

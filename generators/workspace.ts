@@ -4,8 +4,9 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /**
- * After a new service (or one removed): `npm install --offline` links (or unlinks) it as a workspace and records it in package-lock.json (under a
- * second here; nothing to download, its only dependency is the kit). Returns a line for the user either way.
+ * After a new service (or one removed): `npm install --offline` links (or unlinks) it as a workspace and records that
+ * in package-lock.json (under a second here; nothing to download, its only dependency is the kit). Returns a line for
+ * the user either way.
  */
 export async function linkWorkspace(root: string, folder: string, removed = false): Promise<string> {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -156,6 +156,9 @@ export function createClient(options: ClientOptions): Client {
   };
 }
 
+/** `ClientOptions.breaker: {}`: open after 5 attempts of which half failed, for 2 s. */
+export const BREAKER_DEFAULTS = { failures: 5, pauseMs: 2000 } as const;
+
 const OPEN = Symbol('breaker open');
 const isOpen = (error: HTTPException) => OPEN in error;
 
@@ -183,9 +186,9 @@ function circuit(
     },
     {
       timeout: false, // each attempt has its own (ClientOptions.timeoutMs)
-      volumeThreshold: settings.failures ?? 5,
+      volumeThreshold: settings.failures ?? BREAKER_DEFAULTS.failures,
       errorThresholdPercentage: 50,
-      resetTimeout: settings.pauseMs ?? 2000,
+      resetTimeout: settings.pauseMs ?? BREAKER_DEFAULTS.pauseMs,
       rollingCountTimeout: 10_000,
     },
   );

@@ -1,5 +1,6 @@
 export { z } from 'zod';
 export {
+  BREAKER_DEFAULTS,
   type CallOptions,
   type Client,
   type ClientOptions,

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BREAKER_DEFAULTS } from '@microtown/kit';
 import { freePort } from '@microtown/kit/testing';
 import { test as base, expect, type Page } from '@playwright/test';
 import { startTown, type Town } from '../../test/town/town.js';
@@ -60,7 +61,7 @@ export const test = base.extend<{ playground: Playground }, { running: Running }
 });
 
 /** How long orders' circuit breakers stay open (the kit client's default pause), and a margin for the clock. */
-const BREAKER_PAUSE_MS = 2000 + 250;
+const BREAKER_PAUSE_MS = BREAKER_DEFAULTS.pauseMs + 250;
 
 /**
  * Waits until a breaker opened by orders' last failed call (no answer, or a 5xx) would have paused: after that,
