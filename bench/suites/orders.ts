@@ -123,8 +123,13 @@ export const orders: Suite = {
       {
         name: 'orders flow unloaded p50 (1 connection)',
         measured: ms('town', oursQuiet.p50),
-        ...(theirsQuiet ? { baseline: ms('chapter FastAPI', theirsQuiet.p50) } : {}),
-        target: { on: 'measured', op: '<=', value: 2 },
+        // Faster than the chapter's, one request at a time, doing more: judged only beside FastAPI in the same run.
+        ...(theirsQuiet
+          ? {
+              baseline: ms('chapter FastAPI', theirsQuiet.p50),
+              target: { on: 'ratio', op: '<=', value: 0.8 },
+            }
+          : {}),
       },
     ];
     const note =

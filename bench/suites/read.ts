@@ -47,7 +47,7 @@ export const read: Suite = {
           name: 'GET /things/{id}: kit vs bare Express',
           measured: rate('kit', kit.rps),
           baseline: rate('bare Express', express.rps),
-          target: { on: 'ratio', op: '>=', value: 0.9 },
+          target: { on: 'ratio', op: '>=', value: 0.95 },
         },
         {
           name: 'GET /things/{id}: kit vs raw node:http',

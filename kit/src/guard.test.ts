@@ -85,5 +85,6 @@ describe('strangers are refused', () => {
     expect(allowedHost('town.example.org:4001', '')).toBe(false);
     expect(allowedHost('town.example.org:4001', 'town.example.org, other.org')).toBe(true);
     expect(allowedHost('anything.example.org', '*')).toBe(true);
+    expect(allowedHost('town.example.org:4001', '')).toBe(false); // a verdict is remembered per setting only
   });
 });

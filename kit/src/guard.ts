@@ -16,7 +16,27 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const hostname = (host: string) =>
   (host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]) ?? '';
 
-export function allowedHost(host: string, extra = process.env.ALLOWED_HOSTS ?? ''): boolean {
+// A service sees few distinct Host headers (its own name and port), so each verdict is remembered, per setting.
+const verdicts = new Map<string, boolean>();
+let verdictsFor: string | undefined;
+
+// Read once at start, like a service's other settings (reading the environment costs each request a microsecond).
+const ALLOWED_HOSTS = process.env.ALLOWED_HOSTS ?? '';
+
+export function allowedHost(host: string, extra = ALLOWED_HOSTS): boolean {
+  if (extra !== verdictsFor || verdicts.size > 1000) {
+    verdicts.clear();
+    verdictsFor = extra;
+  }
+  let allowed = verdicts.get(host);
+  if (allowed === undefined) {
+    allowed = judgeHost(host, extra);
+    verdicts.set(host, allowed);
+  }
+  return allowed;
+}
+
+function judgeHost(host: string, extra: string): boolean {
   const name = hostname(host).toLowerCase();
   const added = extra
     .split(',')

@@ -53,10 +53,6 @@ export type Handler<P, Q, B, R, H = undefined> = (
   input: HandlerInput<P, Q, B, H>,
 ) => R | undefined | Promise<R | undefined>;
 
-function validate(where: Location, schema: z.ZodType | undefined, input: unknown): unknown {
-  return schema ? validateInput(where, schema, input) : undefined;
-}
-
 /**
  * Parses `input` with `schema`, or throws the 422 that FastAPI would give, `loc` starting with `where`. Routes get
  * this for free; a handler calls it only for input it assembles itself (say, from the query and the body together).
@@ -76,6 +72,18 @@ export function defaultOperationId(method: Method, path: string): string {
 /** Express's `:name` for OpenAPI's `{name}`. */
 export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
+/**
+ * What `res.status(status).json(value)` sends (same headers, HEAD answered without a body by Node), without the
+ * steps a route's answer never needs (ETag, freshness, app-wide JSON settings): every answer of a service goes here.
+ */
+function sendJson(res: Response, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
+}
+
 /** A handler with its types erased, as the router stores it. */
 export type AnyHandler = Handler<z.ZodType, z.ZodType, z.ZodType, unknown, z.ZodType>;
 
@@ -89,14 +97,15 @@ export function toExpressHandler(spec: RouteSpec, handler: AnyHandler): RequestH
       return;
     }
     // Like FastAPI's response_model: only the declared fields leave the service.
-    res.status(status).json(spec.response ? spec.response.parse(result) : result);
+    sendJson(res, status, spec.response ? spec.response.parse(result) : result);
   };
   return (req, res) => {
+    // Only what the route declares is read: Express parses `req.query` on each read.
     const input = {
-      params: validate('path', spec.params, req.params),
-      query: validate('query', spec.query, req.query),
-      body: validate('body', spec.body, req.body),
-      headers: validate('header', spec.headers, req.headers),
+      params: spec.params && validateInput('path', spec.params, req.params),
+      query: spec.query && validateInput('query', spec.query, req.query),
+      body: spec.body && validateInput('body', spec.body, req.body),
+      headers: spec.headers && validateInput('header', spec.headers, req.headers),
       req,
       res,
     };

@@ -19,6 +19,20 @@ const isIndex = (key: string) => {
 };
 const MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice']);
 const REORDERS = new Set(['sort', 'reverse', 'fill', 'copyWithin']);
+/** Array methods that only read, run on the array itself with each record handed out as code gets it. */
+const SEARCHES = new Set([
+  'find',
+  'findLast',
+  'findIndex',
+  'findLastIndex',
+  'some',
+  'every',
+  'filter',
+  'forEach',
+  'map',
+]);
+type Callback = (el: unknown, i: number, list: unknown[]) => unknown;
+type Search = (this: unknown[], cb: Callback) => unknown;
 
 /**
  * Sees every change made to the data, so that a flush writes only what changed, and can undo it. Code gets a
@@ -108,7 +122,7 @@ export class Tracker {
 
   /** A record or a value inside one, as code gets it. */
   #handle(value: unknown, root: object | undefined): unknown {
-    if (!isObject(value)) return value;
+    if (typeof value !== 'object' || value === null) return value;
     const known = this.#proxies.get(value);
     if (known) return known;
     if (targets.has(value) || instrumented.has(value)) return value;
@@ -118,7 +132,13 @@ export class Tracker {
   }
 
   readonly #recordHandler: ProxyHandler<object> = {
-    get: (target, key) => this.#handle(Reflect.get(target, key), this.#roots.get(target)),
+    get: (target, key) => {
+      const value = Reflect.get(target, key);
+      // Reading a field is most of what a service does: a primitive needs no proxy, and no lookup.
+      return typeof value === 'object' && value !== null
+        ? this.#handle(value, this.#roots.get(target))
+        : value;
+    },
     set: (target, key, value) => {
       this.#touch(this.#roots.get(target) ?? target);
       this.#remember(target, key);
@@ -168,6 +188,9 @@ export class Tracker {
       get: (target, key) => {
         const value = target[key as string];
         if (typeof key !== 'string') return value;
+        if (typeof value !== 'object' || value === null) return value;
+        const known = this.#proxies.get(value);
+        if (known) return known;
         if (Array.isArray(value)) return this.#proxy(value, this.#listHandler(key));
         if (isPlainObject(value)) return this.#proxy(value, this.#mapHandler(key));
         return value;
@@ -216,8 +239,10 @@ export class Tracker {
     return {
       get: (target, key) => {
         if (typeof key === 'string') {
-          if (isIndex(key)) return this.#handle(target[Number(key)], undefined);
+          if (isIndex(key)) return this.#handle(target[key as unknown as number], undefined);
           if (MUTATORS.has(key)) return (...args: unknown[]) => this.#splice(c, target, key, args);
+          // One trap per record instead of one per index read: `things.find(t => t.id === id)` is every read route.
+          if (SEARCHES.has(key)) return this.#search(target, key);
           if (REORDERS.has(key)) {
             return (...args: unknown[]) => {
               this.#replaceTop(c, () => (target[key as 'sort'] as (...a: unknown[]) => unknown)(...args));
@@ -237,6 +262,17 @@ export class Tracker {
         this.#replaceTop(c, () => Reflect.deleteProperty(target, key));
         return true;
       },
+    };
+  }
+
+  #search(list: unknown[], method: string): (cb: Callback, self?: unknown) => unknown {
+    return (cb, self) => {
+      const proxy = this.#proxies.get(list) as unknown[];
+      const native = list[method as 'find'] as Search;
+      const found = native.call(list, (el, i) => cb.call(self, this.#handle(el, undefined), i, proxy));
+      if (method === 'find' || method === 'findLast') return this.#handle(found, undefined);
+      if (method === 'filter') return (found as unknown[]).map((el) => this.#handle(el, undefined));
+      return found;
     };
   }
 

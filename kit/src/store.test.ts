@@ -271,6 +271,46 @@ describe('writing', () => {
     await store.close();
   });
 
+  it('sees writes through records that find, filter, forEach and map hand out, and they answer as plain arrays do', async () => {
+    const first = await openStore<Data>(file, { users: [], lastIds: {} });
+    await first.update((data) =>
+      data.users.push({ id: 1, name: 'Ada' }, { id: 2, name: 'Bo' }, { id: 3, name: 'Cy' }),
+    );
+    await first.close();
+    // Records read from the file, not added by this process: only the store's handles see writes to them.
+    const store = await openStore<Data>(
+      file,
+      { users: [], lastIds: {} },
+      { idleMs: 60_000, currentBelow: 0 },
+    );
+    const { users } = store.data;
+    expect(users.find((u) => u.id === 2)).toBe(users[1]);
+    expect(users.findLast((u) => u.id < 3)).toBe(users[1]);
+    expect(users.findIndex((u) => u.name === 'Cy')).toBe(2);
+    expect(users.filter((u) => u.id !== 2)).toEqual([users[0], users[2]]);
+    expect(users.some((u, i, list) => list === users && i === 2 && u.name === 'Cy')).toBe(true);
+    expect(users.every((u) => u.id > 0)).toBe(true);
+    expect(users.map((u) => u.name)).toEqual(['Ada', 'Bo', 'Cy']);
+    expect(users.find((u) => u.id === 9)).toBeUndefined();
+    await store.update((data) => {
+      const bo = data.users.find((u) => u.id === 2);
+      if (bo) bo.name = 'Bo B.';
+      for (const u of data.users.filter((u) => u.id !== 2)) u.email = `${u.name.toLowerCase()}@example.com`;
+      data.users.forEach((u) => {
+        if (u.id === 3) u.name = 'Cy C.';
+      });
+    });
+    expect(await reread()).toEqual({
+      users: [
+        { id: 1, name: 'Ada', email: 'ada@example.com' },
+        { id: 2, name: 'Bo B.' },
+        { id: 3, name: 'Cy C.', email: 'cy@example.com' },
+      ],
+      lastIds: {},
+    });
+    await store.close();
+  });
+
   it('keeps a small data file current at every acknowledged write', async () => {
     const store = await openStore<Data>(file, { users: [], lastIds: {} });
     await store.update((data) => data.users.push({ id: 1, name: 'Ada' }));

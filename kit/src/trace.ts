@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** W3C trace context of the request being handled. */
 export interface TraceContext {
@@ -10,9 +10,19 @@ export interface TraceContext {
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 const storage = new AsyncLocalStorage<TraceContext>();
 
-// randomUUID draws from a cached entropy pool: far cheaper per request than randomBytes.
-const newTraceId = () => randomUUID().replaceAll('-', '');
-const newSpanId = () => newTraceId().slice(16);
+// Ids come from a pool of random bytes filled 4 KiB at a time: far cheaper per request than randomBytes each.
+const pool = Buffer.alloc(4096);
+let used = pool.length;
+function randomHex(bytes: number): string {
+  if (used + bytes > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  used += bytes;
+  return pool.toString('hex', used - bytes, used);
+}
+const newTraceId = () => randomHex(16);
+const newSpanId = () => randomHex(8);
 
 /** The trace id a W3C `traceparent` header carries, if it is well formed. */
 export const traceIdOf = (traceparent: string | undefined): string | undefined =>
