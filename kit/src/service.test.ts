@@ -70,6 +70,19 @@ describe('a service built with the kit, over real HTTP', () => {
     }
   });
 
+  it("answers a route's JSON with Express's headers, and HEAD with the same headers and no body", async () => {
+    const got = await call('GET', '/things/1');
+    expect(got.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(got.headers.get('content-length')).toBe(String(Buffer.byteLength(got.text)));
+    expect(got.json).toEqual({ id: '1', name: 'lamp', weight: 2 });
+    const head = await call('HEAD', '/things/1');
+    expect([head.status, head.text, head.headers.get('content-length')]).toEqual([
+      200,
+      '',
+      String(got.text.length),
+    ]);
+  });
+
   it('answers /health with the service name', async () => {
     expect((await call('GET', '/health')).json).toEqual({ status: 'ok', service: 'things' });
   });
