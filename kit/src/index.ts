@@ -27,6 +27,7 @@ export { closeServer, type Listening, PortInUseError, serve } from './serve.js';
 export { createService, type Service, type ServiceOptions } from './service.js';
 export { baseUrl, port, readSettings, SettingsError } from './settings.js';
 export { openStore, type Store, StoreError } from './store.js';
+export { readStoreState } from './store-load.js';
 export { lockHolder } from './store-lock.js';
 export { UserMistake } from './town/mistake.js';
 export {

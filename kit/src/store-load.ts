@@ -60,3 +60,15 @@ export async function loadStore(file: string, defaults: object, log: (line: stri
     since,
   };
 }
+
+/**
+ * The state a store would start from (its data file with the journal's newer lines replayed) and how many journal
+ * lines the data file does not hold yet. For readers beside the service, such as the playground's data view; it
+ * takes no lock and writes nothing. Throws StoreError as `openStore` would.
+ */
+export async function readStoreState(
+  file: string,
+): Promise<{ data: Record<string, unknown>; pending: number }> {
+  const { raw, since } = await loadStore(file, {}, () => {});
+  return { data: raw, pending: since.length };
+}

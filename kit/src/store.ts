@@ -48,8 +48,6 @@ export interface StoreOptions {
   idleMs?: number;
   /** ...and whenever the journal has grown by this many bytes (default 64 MB, or the data file's size if larger). */
   compactBytes?: number;
-  /** A data file smaller than this (default 64 KiB) is rewritten before each write is acknowledged: it is cheap. */
-  currentBelow?: number;
 }
 
 /** Data files open in this process: a second `openStore` of one of them only reads it. */
@@ -110,8 +108,6 @@ async function openLocked<T extends object>(
       : await Journal.open(journalFile, loaded.journalBytes);
   const compactBytes = options.compactBytes ?? Math.max(64 << 20, loaded.snapshotBytes);
   const idleMs = options.idleMs ?? 500;
-  const currentBelow = options.currentBelow ?? 64 << 10;
-  let snapshotBytes = loaded.snapshotBytes;
   const check = storeCheck(file, raw, tracker.ids);
 
   let since = loaded.since; // op lines after the last marker: what the data file does not hold yet
@@ -166,7 +162,6 @@ async function openLocked<T extends object>(
     tracker.reindex();
     const text = `${JSON.stringify(raw, null, 2)}\n`;
     const hash = snapshotHash(text);
-    snapshotBytes = text.length;
     check?.reset();
     prefix += `${markerLine(hash)}\n`;
     since = [];
@@ -207,10 +202,7 @@ async function openLocked<T extends object>(
     try {
       if (rewriteWanted && !snapshotting) await rewrite();
       if (journal.size - markerSize > compactBytes) compactWanted = true;
-      const small = snapshotBytes < currentBelow;
-      if (wrote && small) compactWanted = true;
       if (compactWanted && !snapshotting) await compact();
-      if (wrote && small) await snapshotting;
     } catch (error) {
       log(
         `${file}: could not be compacted (${(error as Error).message}); the journal still holds everything`,
@@ -230,19 +222,6 @@ async function openLocked<T extends object>(
     await commit.write();
     const refused = failed.get(mine);
     if (refused) throw refused;
-    // A small data file is current at every acknowledgement. The change may have gone out in another flush (an
-    // idle rewrite's) whose rewrite is still under way, or one that began before it: wait for a rewrite that holds it.
-    for (
-      let i = 0;
-      i < 3 && snapshotBytes < currentBelow && !closing && (snapshotting || since.length > 0);
-      i++
-    ) {
-      if (snapshotting) await snapshotting;
-      else {
-        compactWanted = true;
-        await commit.write();
-      }
-    }
   };
 
   const run = <R>(fn: (data: T) => R): R => {

@@ -49,6 +49,10 @@ test('a new record shows in the table without reading again by hand', async ({ p
   // The record count changes: the services event tells the card to read the file again.
   const user = await createUser(playground.url);
   await expect(usersTable(page)).toContainText(user.email);
+  // The file itself catches up once the service rewrites it from its journal; the card reads it again by itself.
+  await card(page).getByRole('tab', { name: 'as JSON file' }).click();
+  await expect(card(page).locator('[data-panel="file"] pre')).toContainText(`"email": "${user.email}"`);
+  await expect(card(page).locator('.data-status')).not.toContainText('behind');
 });
 
 test('reset asks first; Cancel keeps the data, Reset puts the seed back', async ({ page, playground }) => {

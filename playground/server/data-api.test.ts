@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openStore } from '@microtown/kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Playground, startPlayground } from './start-playground.js';
 import { readJson } from './testing/read-json.js';
@@ -58,6 +59,7 @@ describe('GET /api/services/{service}/data', () => {
         file: join(dir, 'user.json'),
         exists: true,
         collections: { users: USERS.users },
+        pending: 0,
         text,
       },
     });
@@ -69,6 +71,18 @@ describe('GET /api/services/{service}/data', () => {
     const { body } = await json(withHook, '/api/services/user/data');
     expect(body.collections.users.map((u: { id: string }) => u.id)).toEqual(['u2', 'u3']);
     await writeFile(join(dir, 'user.json'), text);
+  });
+
+  it("shows the changes a running service's journal holds before its data file does, and counts them", async () => {
+    const file = join(dir, 'inventory.json');
+    const store = await openStore(file, { items: [] as { id: string }[] }, { idleMs: 60_000 });
+    await store.update((data) => data.items.push({ id: 'lamp' }));
+    const { body } = await json(withHook, '/api/services/inventory/data');
+    expect(body).toMatchObject({ exists: true, collections: { items: [{ id: 'lamp' }] }, pending: 1 });
+    expect(JSON.parse(body.text)).toEqual({ items: [] });
+    await store.close();
+    expect((await json(withHook, '/api/services/inventory/data')).body).toMatchObject({ pending: 0 });
+    await rm(file);
   });
 
   it('says so when the service has no data file yet', async () => {

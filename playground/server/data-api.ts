@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { type Service as Api, HTTPException } from '@microtown/kit';
+import { type Service as Api, HTTPException, readStoreState, StoreError } from '@microtown/kit';
 import type { Monitor } from './monitor.js';
 import type { Registry } from './registry.js';
 import { DataPath, ResetPublic, ServiceDataPublic } from './schemas.js';
@@ -38,30 +38,36 @@ async function readText(file: string): Promise<string | undefined> {
   }
 }
 
-/** The top-level lists of a data file, one per resource; the rest (`lastIds`) is bookkeeping, shown as JSON only. */
-function collectionsOf(file: string, text: string): Record<string, unknown[]> {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new HTTPException(409, `${shown(file)} is not valid JSON (${(error as Error).message})`);
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new HTTPException(409, `${shown(file)} holds no JSON object, so no collections`);
-  }
-  return Object.fromEntries(Object.entries(data).filter((entry) => Array.isArray(entry[1])));
-}
+/** The top-level lists of the data, one per resource; the rest (`lastIds`) is bookkeeping, shown as JSON only. */
+const collectionsOf = (data: Record<string, unknown>): Record<string, unknown[]> =>
+  Object.fromEntries(
+    Object.entries(data).filter((entry): entry is [string, unknown[]] => Array.isArray(entry[1])),
+  );
 
-/** The data file as it is on disk now: read on every request, never cached, so it shows what a reset did. */
+/**
+ * The data as the service holds it now: its data file with the journal's newer lines replayed (the store rewrites
+ * the file once idle), read afresh on every request, never cached, so it shows what a reset did. A file the store
+ * is rewriting at this moment is read again.
+ */
 async function readServiceData(service: string, file: string) {
-  const text = await readText(file);
-  return {
-    service,
-    file: shown(file),
-    exists: text !== undefined,
-    collections: text === undefined ? {} : collectionsOf(file, text),
-    text: text ?? '',
-  };
+  for (let attempt = 1; ; attempt++) {
+    const text = await readText(file);
+    try {
+      const state = text === undefined ? undefined : await readStoreState(file);
+      return {
+        service,
+        file: shown(file),
+        exists: text !== undefined,
+        collections: state ? collectionsOf(state.data) : {},
+        pending: state?.pending ?? 0,
+        text: text ?? '',
+      };
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      if (attempt < 3) continue;
+      throw new HTTPException(409, error.message.replace(file, shown(file)));
+    }
+  }
 }
 
 /** `GET /api/services/{service}/data`, and the resets of one service or of the whole town, on the page's API. */
@@ -89,9 +95,10 @@ export function addDataRoutes(api: Api, { registry, monitor, reset }: DataDeps):
     {
       summary: "A service's data file, collection by collection and as its text",
       description:
-        'Read from the file, not from the service: a small file is rewritten before each write is answered, a ' +
-        'big one may hold its newest changes in <file>.journal for a while. Before the service first ran there is ' +
-        'no file: no collections, and exists is false.',
+        'Read from the files, not from the service: the collections are the data file with the changes its ' +
+        '<file>.journal holds replayed (the store rewrites the file half a second after the last write), text is ' +
+        'the data file as it is on disk, pending how many journal lines it does not hold yet. Before the service ' +
+        'first ran there is no file: no collections, and exists is false.',
       operationId: 'read_service_data',
       tags,
       params: DataPath,

@@ -134,7 +134,10 @@ export const ServiceDataPublic = z
     exists: z.boolean().describe('false until the service first starts and writes its seed: then no records'),
     collections: z
       .record(z.string(), z.array(z.unknown()))
-      .describe("the file's top-level lists, one per resource: { users: [...] }"),
+      .describe("the data's top-level lists, one per resource, journal included: { users: [...] }"),
+    pending: z
+      .int()
+      .describe('journal lines (flushes) the data file does not hold yet; 0 once the store rewrote it'),
     text: z.string().describe("the file's text as it is on disk, empty when there is none"),
   })
   .meta({ id: 'ServiceData' });

@@ -84,6 +84,7 @@ export function createDataPanel(root: HTMLElement): DataPanel {
   let names: string[] = [];
   let seen = ''; // the shown service's health and record counts when it was last read
   let loads = 0;
+  let catchUp: ReturnType<typeof setTimeout> | undefined; // a reload once the file holds what its journal holds
 
   // The file's state and a reset's outcome apart: the reads a reset sets off must not hide how it went.
   const say = (line: string, kind: 'note' | 'error' = 'note', where = status) => {
@@ -102,7 +103,13 @@ export function createDataPanel(root: HTMLElement): DataPanel {
       const collections = Object.entries(data.collections);
       tables.replaceChildren(...collections.map(([name, records]) => collectionView(name, records)));
       if (!data.exists) say(`no data file yet: ${service} writes its seed data when it starts`);
-      else if (collections.length === 0) say('no collections in this file');
+      else if (data.pending > 0) {
+        say(
+          `the file is ${data.pending} write(s) behind the tables: ${service}'s journal holds them until it rewrites the file, half a second after the last write`,
+        );
+        clearTimeout(catchUp);
+        catchUp = setTimeout(() => void load(), 700);
+      } else if (collections.length === 0) say('no collections in this file');
       else say('');
     } catch (error) {
       if (mine !== loads) return;
