@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 import { createOutbox, type Outbox, type OutboxHandlers, type OutboxOptions } from './outbox.js';
 import { closeServer, serve } from './serve.js';
 import { openStore, type Store } from './store.js';
+import { readStoreState } from './store-load.js';
 
 type Mail = { kind: 'mail'; id: string; text: string; trace_id?: string };
 type Refund = { kind: 'refund'; id: string; amount: number };
@@ -33,8 +34,9 @@ const openShop = async (file = join(dir, 'shop.json')) => {
   cleanups.push(() => store.close());
   return store;
 };
+/** What a restart would read: the data file with its journal replayed. */
 const onDisk = async <T extends object>(store: Store<T>): Promise<T> =>
-  JSON.parse(await readFile(store.file, 'utf8'));
+  (await readStoreState(store.file)).data as T;
 const mail = (n: number, extra: Partial<Mail> = {}): Mail => ({
   kind: 'mail',
   id: `mail-${n}`,
@@ -194,9 +196,10 @@ describe('createOutbox, on a real store and real HTTP', () => {
     const mailer = await startPeer('mail');
     const bank = await startPeer('bank');
     await store.update((data) => data.outbox.push(mail(1)));
-    // The file as a kill -9 would leave it right after the delivery: the removal waits for the next write.
+    // The files as a kill -9 would leave them right after the delivery: the removal waits for the next write.
     const crashed = join(dir, 'crashed.json');
     await copyFile(store.file, crashed);
+    await copyFile(`${store.file}.journal`, `${crashed}.journal`);
     startOutbox(store, shopHandlers(mailer, bank));
     await eventually(() => store.data.outbox.length === 0, 'delivered');
 

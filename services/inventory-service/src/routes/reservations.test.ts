@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readStoreState } from '@microtown/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test-app.js';
 
@@ -98,7 +98,7 @@ describe('/stock and /reservations, over real HTTP', () => {
   it('has every acknowledged reservation and the reduced stock on disk', async () => {
     const item = await newItem(2);
     await app.call('POST', '/reservations', { order_id: 'o-disk', item_id: item.id, quantity: 2 });
-    const onDisk = JSON.parse(await readFile(app.store.file, 'utf8'));
+    const onDisk = (await readStoreState(app.store.file)).data;
     expect(onDisk.reservations).toContainEqual(
       expect.objectContaining({ order_id: 'o-disk', status: 'held' }),
     );

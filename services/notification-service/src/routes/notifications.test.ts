@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readStoreState } from '@microtown/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test-app.js';
 
@@ -69,7 +69,7 @@ describe('/send and /notifications, over real HTTP', () => {
 
   it('has what it acknowledged on disk, the idempotency key with it', async () => {
     const sent = await send({ user_id: 'u6', message: 'kept' }, { 'Idempotency-Key': 'disk-1' });
-    const onDisk = JSON.parse(await readFile(app.store.file, 'utf8'));
+    const onDisk = (await readStoreState(app.store.file)).data;
     expect(onDisk.notifications).toContainEqual(
       expect.objectContaining({ id: sent.json.id, idempotency_key: 'disk-1' }),
     );

@@ -1,6 +1,7 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readStoreState } from '@microtown/kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePeers, startFakePeers } from '../fake-peers.js';
 import { startTestApp, type TestApp } from '../test-app.js';
@@ -175,7 +176,7 @@ describe('placing an order, over real HTTP', () => {
       'sent',
     );
     await app.store.write();
-    const onDisk = JSON.parse(await readFile(app.store.file, 'utf8'));
+    const onDisk = (await readStoreState(app.store.file)).data;
     expect(onDisk.orders).toContainEqual({ ...placed.json, notification: 'sent' });
     expect(onDisk.outbox).toEqual([]);
   });

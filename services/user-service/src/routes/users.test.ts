@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readStoreState } from '@microtown/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test-app.js';
 
@@ -66,7 +66,7 @@ describe('/users, over real HTTP', () => {
 
   it('has what it acknowledged on disk', async () => {
     const created = await app.call('POST', '/users', first);
-    const onDisk = JSON.parse(await readFile(app.store.file, 'utf8'));
+    const onDisk = (await readStoreState(app.store.file)).data;
     expect(onDisk.users).toContainEqual(created.json);
   });
 });
