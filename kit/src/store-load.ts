@@ -54,6 +54,8 @@ export async function loadStore(file: string, defaults: object, log: (line: stri
     raw,
     tracker,
     hash,
+    /** The data file as read, or null when there is none. */
+    bytes,
     snapshotBytes: bytes?.length ?? 0,
     /** Where the journal's good part ends, or undefined when it must be created afresh. */
     journalBytes: journal && follows ? journal.bytes : undefined,
@@ -62,13 +64,14 @@ export async function loadStore(file: string, defaults: object, log: (line: stri
 }
 
 /**
- * The state a store would start from (its data file with the journal's newer lines replayed) and how many journal
- * lines the data file does not hold yet. For readers beside the service, such as the playground's data view; it
- * takes no lock and writes nothing. Throws StoreError as `openStore` would.
+ * The state a store would start from (its data file with the journal's newer lines replayed), the data file's text
+ * that state was read from (undefined when there is no file), and how many journal lines that file does not hold
+ * yet. For readers beside the service, such as the playground's data view; it takes no lock and writes nothing.
+ * Throws StoreError as `openStore` would.
  */
 export async function readStoreState(
   file: string,
-): Promise<{ data: Record<string, unknown>; pending: number }> {
-  const { raw, since } = await loadStore(file, {}, () => {});
-  return { data: raw, pending: since.length };
+): Promise<{ data: Record<string, unknown>; text: string | undefined; pending: number }> {
+  const { raw, bytes, since } = await loadStore(file, {}, () => {});
+  return { data: raw, text: bytes?.toString('utf8'), pending: since.length };
 }

@@ -290,6 +290,7 @@ describe('writing', () => {
     expect(onDisk().users).toEqual([]);
     expect(await readStoreState(file)).toEqual({
       data: { users: [{ id: 1, name: 'Ada' }], lastIds: {} },
+      text: readFileSync(file, 'utf8'),
       pending: 1,
     });
     await vi.waitFor(() => expect(onDisk().users).toEqual([{ id: 1, name: 'Ada' }]), {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { type Service as Api, HTTPException, readStoreState, StoreError } from '@microtown/kit';
 import type { Monitor } from './monitor.js';
@@ -29,15 +28,6 @@ const shown = (file: string) => {
   return inside.startsWith('..') || isAbsolute(inside) ? file : inside;
 };
 
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new HTTPException(503, `cannot read ${shown(file)}: ${(error as NodeJS.ErrnoException).code}`);
-  }
-}
-
 /** The top-level lists of the data, one per resource; the rest (`lastIds`) is bookkeeping, shown as JSON only. */
 const collectionsOf = (data: Record<string, unknown>): Record<string, unknown[]> =>
   Object.fromEntries(
@@ -51,21 +41,23 @@ const collectionsOf = (data: Record<string, unknown>): Record<string, unknown[]>
  */
 async function readServiceData(service: string, file: string) {
   for (let attempt = 1; ; attempt++) {
-    const text = await readText(file);
     try {
-      const state = text === undefined ? undefined : await readStoreState(file);
+      // One read of the data file: the text shown is the one the collections were read from.
+      const { data, text, pending } = await readStoreState(file);
       return {
         service,
         file: shown(file),
         exists: text !== undefined,
-        collections: state ? collectionsOf(state.data) : {},
-        pending: state?.pending ?? 0,
+        collections: text === undefined ? {} : collectionsOf(data),
+        pending: text === undefined ? 0 : pending,
         text: text ?? '',
       };
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;
+      const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+      if (code) throw new HTTPException(503, `cannot read ${shown(file)}: ${code}`);
       if (attempt < 3) continue;
-      throw new HTTPException(409, error.message.replace(file, shown(file)));
+      throw new HTTPException(409, error.message.replaceAll(file, shown(file)));
     }
   }
 }
