@@ -6,6 +6,7 @@ import { FIELD_TYPES, field } from './fields.js';
 import type { Generator } from './generator.js';
 import { listManifests, type Manifest, requireManifest, serviceFolder, servicePath } from './manifest.js';
 import { camelCase, checkServiceName, constantCase, pascalCase, plural } from './names.js';
+import { pick, pickService } from './prompts.js';
 
 export const call: Generator = {
   name: 'call',
@@ -13,34 +14,24 @@ export const call: Generator = {
   usage: 'call -- <from> <to>',
 
   prompts: (root) => [
-    {
-      type: 'list',
-      name: 'from',
-      message: 'Which service makes the calls?',
-      choices: async () => (await listManifests(root)).map((m) => m.name),
-    },
-    {
-      type: 'list',
-      name: 'to',
-      message: 'Which service does it call?',
-      // Only the town's other services; those it calls already are shown, greyed out.
-      choices: async (answers: { from?: string }) => {
-        const services = await listManifests(root);
-        const calls = services.find((m) => m.name === answers.from)?.calls ?? [];
-        const others = services.filter((m) => m.name !== answers.from);
-        if (others.length === 0)
-          throw new GeneratorError(
-            `${answers.from} is the only service; make another first: npm run generate service -- <name> <port>`,
-          );
-        if (others.every((m) => calls.includes(m.name)))
-          throw new GeneratorError(`${answers.from} calls every other service already (${calls.join(', ')})`);
-        return others.map((m) => ({
-          name: m.name,
-          value: m.name,
-          disabled: calls.includes(m.name) ? 'called already' : false,
-        }));
-      },
-    },
+    pickService(root, 'from', 'Which service makes the calls?'),
+    // Only the town's other services; those it calls already are shown, greyed out.
+    pick('to', 'Which service does it call?', async (answers) => {
+      const services = await listManifests(root);
+      const calls = services.find((m) => m.name === answers.from)?.calls ?? [];
+      const others = services.filter((m) => m.name !== answers.from);
+      if (others.length === 0)
+        throw new GeneratorError(
+          `${answers.from} is the only service; make another first: npm run generate service -- <name> <port>`,
+        );
+      if (others.every((m) => calls.includes(m.name)))
+        throw new GeneratorError(`${answers.from} calls every other service already (${calls.join(', ')})`);
+      return others.map((m) => ({
+        name: m.name,
+        value: m.name,
+        disabled: calls.includes(m.name) && 'called already',
+      }));
+    }),
   ],
 
   fromArgs([from, to, ...extra]) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { GeneratorError } from './errors.js';
 import type { Generator } from './generator.js';
 import { checkName, sentenceCase } from './names.js';
-import { ask } from './prompts.js';
+import { input } from './prompts.js';
 
 /** template (under templates/exercise/) -> file in the new exercise folder */
 const FILES = [
@@ -36,22 +36,14 @@ export const exercise: Generator = {
   usage: 'exercise -- <NN> <slug>',
 
   prompts: (root) => [
-    {
-      type: 'input',
-      name: 'nn',
-      message: 'Exercise number (01-99):',
-      validate: ask((value: string) => {
-        const nn = checkNumber(value);
-        const taken = folderWithNumber(root, nn);
-        if (taken) throw new GeneratorError(`exercise ${nn} exists already (exercises/${taken})`);
-      }),
-    },
-    {
-      type: 'input',
-      name: 'slug',
-      message: 'Slug (lower kebab-case, e.g. rate-limits):',
-      validate: ask((value: string) => checkName('exercise', value, 'rate-limits')),
-    },
+    input('nn', 'Exercise number (01-99):', (value) => {
+      const nn = checkNumber(value);
+      const taken = folderWithNumber(root, nn);
+      if (taken) throw new GeneratorError(`exercise ${nn} exists already (exercises/${taken})`);
+    }),
+    input('slug', 'Slug (lower kebab-case, e.g. rate-limits):', (value) =>
+      checkName('exercise', value, 'rate-limits'),
+    ),
   ],
 
   fromArgs([nn, slug, ...extra]) {

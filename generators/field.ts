@@ -6,7 +6,7 @@ import { FIELD_TYPES, type FieldType, field as fieldCode } from './fields.js';
 import type { Generator } from './generator.js';
 import { listManifests, type Manifest, requireManifest, serviceFolder, servicePath } from './manifest.js';
 import { checkResourceName, checkServiceName } from './names.js';
-import { ask } from './prompts.js';
+import { input, pick, pickService } from './prompts.js';
 import { resourceData } from './resource.js';
 
 /** `phone:string`, `phone?:string` (optional), `phone:string=unknown` (required, old records get `unknown`). */
@@ -85,26 +85,15 @@ export const field: Generator = {
   usage: 'field -- <service> <resource> <field>:<type>[=<default>] (or <field>?:<type>, optional)',
 
   prompts: (root) => [
-    {
-      type: 'list',
-      name: 'service',
-      message: 'Which service?',
-      choices: async () =>
-        (await listManifests(root)).filter((m) => Object.keys(m.resources).length > 0).map((m) => m.name),
-    },
-    {
-      type: 'list',
-      name: 'resource',
-      message: 'Which resource?',
-      choices: async (answers: { service?: string }) =>
-        Object.keys((await requireManifest(root, String(answers.service))).resources),
-    },
-    {
-      type: 'input',
-      name: 'field',
-      message: 'Field, <name>:<type>, <name>?:<type> (optional) or <name>:<type>=<default>:',
-      validate: ask((spec: string) => parseFieldSpec(spec)),
-    },
+    pickService(root, 'service', 'Which service?', (m) => Object.keys(m.resources).length > 0),
+    pick('resource', 'Which resource?', async (answers) =>
+      Object.keys((await requireManifest(root, String(answers.service))).resources),
+    ),
+    input(
+      'field',
+      'Field, <name>:<type>, <name>?:<type> (optional) or <name>:<type>=<default>:',
+      parseFieldSpec,
+    ),
   ],
 
   fromArgs([service, resource, spec, ...extra]) {

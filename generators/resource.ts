@@ -4,7 +4,7 @@ import { editActions } from './edits.js';
 import { GeneratorError } from './errors.js';
 import { DEFAULT_FIELDS, type FieldType, fieldTypes, parseFields } from './fields.js';
 import type { Generator } from './generator.js';
-import { listManifests, requireManifest, serviceFolder, servicePath } from './manifest.js';
+import { requireManifest, serviceFolder, servicePath } from './manifest.js';
 import {
   camelCase,
   checkResourceName,
@@ -15,7 +15,7 @@ import {
   snakeCase,
   withArticle,
 } from './names.js';
-import { ask } from './prompts.js';
+import { input, pickService } from './prompts.js';
 
 export const resource: Generator = {
   name: 'resource',
@@ -23,32 +23,20 @@ export const resource: Generator = {
   usage: 'resource -- <service> <resource> [<field>:<type>,...]',
 
   prompts: (root) => [
-    {
-      type: 'list',
-      name: 'service',
-      message: 'Which service?',
-      choices: async () => (await listManifests(root)).map((m) => m.name),
-    },
-    {
-      type: 'input',
-      name: 'resource',
-      message: 'Resource name, singular (e.g. parcel):',
-      validate: ask(async (value: string, answers) => {
-        const name = checkResourceName(value);
-        const service = String(answers.service);
-        const manifest = await requireManifest(root, service);
-        if (hasResource(servicePath(root, service), manifest.resources ?? {}, name))
-          throw new GeneratorError(`resource "${name}" already exists in ${service}; pick another name`);
-        return name;
-      }),
-    },
-    {
-      type: 'input',
-      name: 'fields',
-      message: 'Fields, <name>:<type> (string, integer, number, boolean, email), comma-separated:',
-      default: DEFAULT_FIELDS,
-      validate: ask((fields: string) => parseFields([fields])),
-    },
+    pickService(root, 'service', 'Which service?'),
+    input('resource', 'Resource name, singular (e.g. parcel):', async (value, answers) => {
+      const name = checkResourceName(value);
+      const service = String(answers.service);
+      const manifest = await requireManifest(root, service);
+      if (hasResource(servicePath(root, service), manifest.resources ?? {}, name))
+        throw new GeneratorError(`resource "${name}" already exists in ${service}; pick another name`);
+    }),
+    input(
+      'fields',
+      'Fields, <name>:<type> (string, integer, number, boolean, email), comma-separated:',
+      (fields) => parseFields([fields]),
+      DEFAULT_FIELDS,
+    ),
   ],
 
   fromArgs([service, resource, ...fields]) {

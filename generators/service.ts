@@ -4,7 +4,7 @@ import type { Generator } from './generator.js';
 import { readManifest, serviceFolder, servicePath } from './manifest.js';
 import { checkPort, checkServiceName, pascalCase } from './names.js';
 import { checkFreePort, checkUnusedPort, suggestPort } from './ports.js';
-import { ask } from './prompts.js';
+import { input } from './prompts.js';
 
 /** template (under templates/service/) -> file in the new service folder */
 const FILES: [string, string][] = [
@@ -25,19 +25,13 @@ export const service: Generator = {
   usage: 'service -- <name> <port>',
 
   prompts: (root) => [
-    {
-      type: 'input',
-      name: 'name',
-      message: 'Service name (lower kebab-case, e.g. shipping):',
-      validate: ask((name: string) => checkNewService(root, name)),
-    },
-    {
-      type: 'input',
-      name: 'port',
-      message: 'Port (1024-65535):',
-      default: () => suggestPort(root).then(String),
-      validate: ask((port: string) => checkUnusedPort(root, checkPort(port))),
-    },
+    input('name', 'Service name (lower kebab-case, e.g. shipping):', (name) => checkNewService(root, name)),
+    input(
+      'port',
+      'Port (1024-65535):',
+      (port) => checkUnusedPort(root, checkPort(port)),
+      () => suggestPort(root).then(String),
+    ),
   ],
 
   fromArgs([name, port, ...extra]) {
