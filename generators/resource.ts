@@ -95,6 +95,8 @@ export const resource: Generator = {
           anchor: 'schemas',
           templateFile: 'templates/resource/snippets/schemas.ts.hbs',
           marker: `export const ${Resource}Create `,
+          // A service made before pageOf was in the kit imports only Paging and z.
+          imports: `import { pageOf } from '@microtown/kit';`,
         },
         {
           file: 'README.md',

@@ -1,4 +1,4 @@
-import { createService, HTTPException, type Store, z } from '../src/index.js';
+import { createService, HTTPException, pageOf, type Store, z } from '../src/index.js';
 
 export const ThingCreate = z.object({
   name: z.string().min(1).max(100),
@@ -7,9 +7,7 @@ export const ThingCreate = z.object({
 });
 export const ThingPublic = ThingCreate.extend({ id: z.string() }).meta({ id: 'ThingPublic' });
 export type ThingPublic = z.infer<typeof ThingPublic>;
-export const ThingsPublic = z
-  .object({ data: z.array(ThingPublic), count: z.int() })
-  .meta({ id: 'ThingsPublic' });
+export const ThingsPublic = pageOf(ThingPublic, 'ThingsPublic');
 
 export interface ThingsData {
   things: ThingPublic[];

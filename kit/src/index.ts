@@ -20,7 +20,7 @@ export {
   type OutboxHandlers,
   type OutboxOptions,
 } from './outbox.js';
-export { listPage, Paging } from './paging.js';
+export { listPage, Paging, pageOf } from './paging.js';
 export { type HandlerInput, type RouteOptions, validateInput } from './route.js';
 export { runServer, type ServerSetup } from './run-server.js';
 export { closeServer, type Listening, PortInUseError, serve } from './serve.js';

@@ -7,6 +7,10 @@ export const Paging = z.object({
 });
 export type Paging = z.infer<typeof Paging>;
 
+/** What a list route answers: one page of `item`s and how many matched in all; `id` names it in the OpenAPI document. */
+export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
+  z.object({ data: z.array(item), count: z.int() }).meta({ id });
+
 /**
  * One page of a list route: the items equal to every filter given (a filter left out, `undefined`, matches all),
  * from `offset`, at most `limit`, and how many matched in all. `GET /users?name=Ada&limit=10` answers

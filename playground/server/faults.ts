@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from '@microtown/kit';
+import { pageOf, z } from '@microtown/kit';
 import { SERVICE_NAME } from '@microtown/kit/town';
 import { answer } from './answer.js';
 
@@ -92,7 +92,7 @@ export const FaultPublic = z
   ])
   .meta({ id: 'Fault' });
 
-export const FaultsPublic = z.object({ data: z.array(FaultPublic), count: z.int() }).meta({ id: 'Faults' });
+export const FaultsPublic = pageOf(FaultPublic, 'Faults');
 
 /** A fault as given: what the schema leaves out gets its default. */
 export type FaultSpec = z.input<typeof FaultInput>;

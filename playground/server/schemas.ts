@@ -1,4 +1,4 @@
-import { z } from '@microtown/kit';
+import { pageOf, z } from '@microtown/kit';
 
 export const SwitchState = z
   .discriminatedUnion('mode', [
@@ -48,7 +48,7 @@ export const CallPublic = z
   })
   .meta({ id: 'Call' });
 
-export const CallsPublic = z.object({ data: z.array(CallPublic), count: z.int() }).meta({ id: 'Calls' });
+export const CallsPublic = pageOf(CallPublic, 'Calls');
 
 // The recorded bodies (Call's request_body, response_body) are not part of CallPublic: the calls list goes to every
 // open page, live, and 18 KB per call of other people's data would weigh on it; the explanation shows what matters.
@@ -113,9 +113,7 @@ export const ServiceStatePublic = z
   })
   .meta({ id: 'ServiceState' });
 
-export const ServicesPublic = z
-  .object({ data: z.array(ServiceStatePublic), count: z.int() })
-  .meta({ id: 'Services' });
+export const ServicesPublic = pageOf(ServiceStatePublic, 'Services');
 
 export const RecordsPath = z.object({ service: z.string().max(64), list: z.string().max(64) });
 

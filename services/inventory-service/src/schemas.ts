@@ -1,4 +1,4 @@
-import { Paging, z } from '@microtown/kit';
+import { Paging, pageOf, z } from '@microtown/kit';
 
 /** Paging of every list route (`?limit=&offset=`): the kit's, extended by each list's filter. */
 export { Paging };
@@ -14,9 +14,7 @@ export const ItemCreate = z
 export const ItemUpdate = ItemCreate.partial().meta({ id: 'ItemUpdate' });
 export const ItemPublic = ItemCreate.extend({ id: z.string() }).meta({ id: 'ItemPublic' });
 export type ItemPublic = z.infer<typeof ItemPublic>;
-export const ItemsPublic = z
-  .object({ data: z.array(ItemPublic), count: z.int() })
-  .meta({ id: 'ItemsPublic' });
+export const ItemsPublic = pageOf(ItemPublic, 'ItemsPublic');
 /** The list's query: paging, and an equality filter per field (`?name=...`). */
 export const ItemFilter = Paging.extend({
   name: z.string().optional(),
@@ -44,9 +42,7 @@ export const ReservationPublic = ReservationCreate.extend({
   created_at: z.string(),
 }).meta({ id: 'ReservationPublic' });
 export type ReservationPublic = z.infer<typeof ReservationPublic>;
-export const ReservationsPublic = z
-  .object({ data: z.array(ReservationPublic), count: z.int() })
-  .meta({ id: 'ReservationsPublic' });
+export const ReservationsPublic = pageOf(ReservationPublic, 'ReservationsPublic');
 export const ReservationFilter = Paging.extend({
   item_id: z.string().optional(),
   status: z.enum(['held', 'released']).optional(),

@@ -1,4 +1,4 @@
-import { Paging, z } from '@microtown/kit';
+import { Paging, pageOf, z } from '@microtown/kit';
 
 /** Paging of every list route (`?limit=&offset=`): the kit's, extended by each list's filter. */
 export { Paging };
@@ -13,9 +13,7 @@ export const NotificationPublic = z
   })
   .meta({ id: 'NotificationPublic' });
 export type NotificationPublic = z.infer<typeof NotificationPublic>;
-export const NotificationsPublic = z
-  .object({ data: z.array(NotificationPublic), count: z.int() })
-  .meta({ id: 'NotificationsPublic' });
+export const NotificationsPublic = pageOf(NotificationPublic, 'NotificationsPublic');
 /** The list's query: paging, and an equality filter per field (`?user_id=...`). */
 export const NotificationFilter = Paging.extend({
   user_id: z.string().optional(),

@@ -1,4 +1,4 @@
-import { Paging, z } from '@microtown/kit';
+import { Paging, pageOf, z } from '@microtown/kit';
 
 /** Paging of every list route (`?limit=&offset=`): the kit's, extended by each list's filter. */
 export { Paging };
@@ -47,9 +47,7 @@ export type OrderPublic = z.infer<typeof OrderPublic>;
 export const ChapterOrderPublic = OrderPublic.extend({ message: z.literal('Order successful') }).meta({
   id: 'ChapterOrderPublic',
 });
-export const OrdersPublic = z
-  .object({ data: z.array(OrderPublic), count: z.int() })
-  .meta({ id: 'OrdersPublic' });
+export const OrdersPublic = pageOf(OrderPublic, 'OrdersPublic');
 /** The list's query: paging, and an equality filter per field (`?user_id=...`). */
 export const OrderFilter = Paging.extend({
   user_id: z.string().optional(),

@@ -1,4 +1,4 @@
-import { Paging, z } from '@microtown/kit';
+import { Paging, pageOf, z } from '@microtown/kit';
 
 /** Paging of every list route (`?limit=&offset=`): the kit's, extended by each list's filter. */
 export { Paging };
@@ -14,9 +14,7 @@ export const UserCreate = z
 export const UserUpdate = UserCreate.partial().meta({ id: 'UserUpdate' });
 export const UserPublic = UserCreate.extend({ id: z.string() }).meta({ id: 'UserPublic' });
 export type UserPublic = z.infer<typeof UserPublic>;
-export const UsersPublic = z
-  .object({ data: z.array(UserPublic), count: z.int() })
-  .meta({ id: 'UsersPublic' });
+export const UsersPublic = pageOf(UserPublic, 'UsersPublic');
 /** The list's query: paging, and an equality filter per field (`?name=...`). */
 export const UserFilter = Paging.extend({
   name: z.string().optional(),
