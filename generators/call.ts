@@ -83,12 +83,6 @@ export const call: Generator = {
           imports: `import { create${To}Client } from './clients/${to}.js';`,
         },
         {
-          file: 'src/server.ts',
-          anchor: 'close',
-          text: `      await deps.${toCamel}.close();`,
-          marker: `deps.${toCamel}.close()`,
-        },
-        {
           file: 'src/test-app.ts',
           anchor: 'test-deps',
           text: [

@@ -11,5 +11,5 @@ const Settings = z.object({
 runServer('things', async () => {
   const settings = readSettings(Settings);
   const store = await openStore<ThingsData>(settings.DATA_FILE, { things: [] });
-  return { app: createApp(store), port: settings.PORT, host: settings.HOST, close: () => store.close() };
+  return { app: createApp(store), settings, close: [store] };
 });

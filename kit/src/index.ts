@@ -22,7 +22,7 @@ export {
 } from './outbox.js';
 export { listPage, Paging, pageOf } from './paging.js';
 export { type HandlerInput, type RouteOptions, validateInput } from './route.js';
-export { runServer, type ServerSetup } from './run-server.js';
+export { type Closable, runServer, type ServerSetup } from './run-server.js';
 export { closeServer, type Listening, PortInUseError, serve } from './serve.js';
 export { createService, type Service, type ServiceOptions } from './service.js';
 export { baseUrl, port, readSettings, SettingsError } from './settings.js';

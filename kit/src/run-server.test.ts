@@ -57,6 +57,25 @@ describe('runServer', () => {
     }
   });
 
+  it('closes what the setup lists once stopped: the store writes its data file before the process ends', async () => {
+    const port = await freePort();
+    const file = join(dir, 'closed.json');
+    const child = start({ PORT: String(port), DATA_FILE: file });
+    try {
+      await child.waitFor(/things service listening/);
+      const response = await fetch(`http://127.0.0.1:${port}/things`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'kept at stop', weight: 2 }),
+      });
+      expect(response.status).toBe(201);
+    } finally {
+      // At once, before the store's idle rewrite: only a closed store has the write in the data file itself.
+      expect(await child.stop('SIGTERM')).toBe(0);
+    }
+    expect(JSON.parse(await readFile(file, 'utf8')).things).toEqual([{ name: 'kept at stop', weight: 2, id: '1' }]);
+  });
+
   it("logs the playground's probes at debug, not info, unless they fail", async () => {
     const port = await freePort();
     const child = start({ PORT: String(port) });

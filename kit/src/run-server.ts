@@ -2,13 +2,21 @@ import type { RequestListener } from 'node:http';
 import { closeServer, serve } from './serve.js';
 import { UserMistake } from './town/mistake.js';
 
+/** Something a service holds open until it stops: its store, a client of another service. */
+export interface Closable {
+  close(): Promise<void> | void;
+}
+
 export interface ServerSetup {
   /** The Express app (or any request listener). */
   app: RequestListener;
-  port: number;
-  host?: string;
-  /** Runs after the server stopped: flush the store, close clients. */
-  close?: () => Promise<void>;
+  /** Where to listen: the service's settings, `PORT` and `HOST` (127.0.0.1 when left out). */
+  settings: { PORT: number; HOST?: string };
+  /**
+   * Closed one after the other once the server stopped: what still sends first, the store last. An entry that is a
+   * set of closables (a service's clients, `deps`) has each of its values closed.
+   */
+  close?: (Closable | Record<string, Closable>)[];
 }
 
 /**
@@ -17,8 +25,8 @@ export interface ServerSetup {
  */
 export async function runServer(name: string, setup: () => Promise<ServerSetup>): Promise<void> {
   try {
-    const { app, port, host, close } = await setup();
-    const { server, url } = await serve(app, port, host);
+    const { app, settings, close = [] } = await setup();
+    const { server, url } = await serve(app, settings.PORT, settings.HOST);
     console.log(`${name} service listening on ${url} (docs: ${url}/docs)`);
     let stopping = false;
     const stop = async () => {
@@ -27,7 +35,10 @@ export async function runServer(name: string, setup: () => Promise<ServerSetup>)
       // Requests still under way get a moment; a stuck client does not keep the process alive.
       setTimeout(() => process.exit(0), 3000).unref();
       await closeServer(server);
-      await close?.();
+      for (const held of close) {
+        for (const one of typeof held.close === 'function' ? [held as Closable] : Object.values(held))
+          await one.close();
+      }
       process.exit(0);
     };
     process.on('SIGINT', stop);

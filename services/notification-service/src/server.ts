@@ -9,13 +9,6 @@ runServer('notification', async () => {
   const deps = {
     // microtown:clients
   };
-  return {
-    app: createApp(store, deps),
-    port: settings.PORT,
-    host: settings.HOST,
-    close: async () => {
-      // microtown:close
-      await store.close();
-    },
-  };
+  // Stopping closes the clients, then the store (which writes its data file).
+  return { app: createApp(store, deps), settings, close: [deps, store] };
 });

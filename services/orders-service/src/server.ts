@@ -20,17 +20,6 @@ runServer('orders', async () => {
   const app = createApp(store, { ...deps, outbox });
   // What a previous run left undelivered goes out now, or as soon as the other shop opens.
   outbox.start();
-  return {
-    app,
-    port: settings.PORT,
-    host: settings.HOST,
-    close: async () => {
-      await outbox.stop();
-      await deps.user.close();
-      await deps.inventory.close();
-      await deps.notification.close();
-      // microtown:close
-      await store.close();
-    },
-  };
+  // Stopping ends the delivery passes first, then closes the clients and the store (which writes its data file).
+  return { app, settings, close: [{ close: () => outbox.stop() }, deps, store] };
 });
