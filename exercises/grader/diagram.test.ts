@@ -40,11 +40,6 @@ describe('parseDiagram', () => {
       'graph LR; A["Orders"] --> B["User"]; %% orders --> nowhere\nstyle A fill:#f9f\nclassDef big font-size:20px',
       ['orders --> user'],
     ],
-  ])('reads %s', (_, text, expected) => {
-    expect(edges(text)).toEqual(expected);
-  });
-
-  it.each([
     [
       'every block and the text around it, skipping shell lines and prose',
       '# My diagram\n\nOrders -> User\n\n```mermaid\ngraph LR\norders --> inventory\n```\n\n```sh\nnpm run grade -- 02\n```\nThen run `npm run grade -- 02`.\nThe orders service first asks the user service --> and then it reserves stock.',

@@ -73,7 +73,9 @@ describe('runServer', () => {
       // At once, before the store's idle rewrite: only a closed store has the write in the data file itself.
       expect(await child.stop('SIGTERM')).toBe(0);
     }
-    expect(JSON.parse(await readFile(file, 'utf8')).things).toEqual([{ name: 'kept at stop', weight: 2, id: '1' }]);
+    expect(JSON.parse(await readFile(file, 'utf8')).things).toEqual([
+      { name: 'kept at stop', weight: 2, id: '1' },
+    ]);
   });
 
   it("logs the playground's probes at debug, not info, unless they fail", async () => {
