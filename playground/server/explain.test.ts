@@ -27,6 +27,18 @@ const call = (over: Partial<Call> = {}): Call => ({
 });
 
 const detail = (value: unknown) => JSON.stringify({ detail: value });
+/** A learner's own POST /orders, sent from the page, that took 20 ms. */
+const placeOrder = (over: Partial<Call> = {}) =>
+  call({ caller: null, callee: 'orders', method: 'POST', path: '/orders', duration_ms: 20, ...over });
+/** orders asking user for a user it does not have. */
+const unknownUser = () =>
+  call({
+    path: '/users/nobody',
+    started_ms: 1002,
+    duration_ms: 2,
+    status: 404,
+    response_body: detail('User not found'),
+  });
 
 /** The parts of the user service's document the explanations read, as the kit writes it (refs to components). */
 const USER: OpenApi = {
@@ -295,15 +307,7 @@ describe('classify', () => {
   });
 
   it("server error: the callee's 5xx with its detail, and the failed call of its own that came first", () => {
-    const outer = call({
-      caller: null,
-      callee: 'orders',
-      method: 'POST',
-      path: '/orders',
-      status: 503,
-      duration_ms: 20,
-      response_body: detail('user unavailable'),
-    });
+    const outer = placeOrder({ status: 503, response_body: detail('user unavailable') });
     const inner = call({
       started_ms: 1002,
       duration_ms: 2,
@@ -323,21 +327,8 @@ describe('classify', () => {
   });
 
   it('unhandled 4xx: the caller’s own request then answered 5xx, or passed the same 4xx on', () => {
-    const outer = call({
-      caller: null,
-      callee: 'orders',
-      method: 'POST',
-      path: '/orders',
-      status: 500,
-      duration_ms: 20,
-    });
-    const inner = call({
-      path: '/users/nobody',
-      started_ms: 1002,
-      duration_ms: 2,
-      status: 404,
-      response_body: detail('User not found'),
-    });
+    const outer = placeOrder({ status: 500 });
+    const inner = unknownUser();
     expect(classify(inner, USER, [outer, inner])).toMatchObject({
       kind: 'unhandled_4xx',
       sentence:
@@ -348,21 +339,8 @@ describe('classify', () => {
   });
 
   it('a 4xx the caller answers on purpose (listed in its OpenAPI) is handled', () => {
-    const outer = call({
-      caller: null,
-      callee: 'orders',
-      method: 'POST',
-      path: '/orders',
-      status: 404,
-      duration_ms: 20,
-    });
-    const inner = call({
-      path: '/users/nobody',
-      started_ms: 1002,
-      duration_ms: 2,
-      status: 404,
-      response_body: detail('User not found'),
-    });
+    const outer = placeOrder({ status: 404 });
+    const inner = unknownUser();
     expect(classify(inner, USER, [outer, inner], { callerOpenApi: ORDERS })).toMatchObject({
       kind: 'ok',
       sentence: expect.stringContaining('orders handled it: its own POST /orders answered 404.'),
