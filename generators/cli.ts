@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { failureLine } from '@microtown/kit/town';
 import nodePlop from 'node-plop';
 import { GeneratorError } from './errors.js';
 import type { Answers } from './generator.js';
@@ -126,12 +127,7 @@ export async function main(argv: string[], io: Io = console_): Promise<number> {
       io.err(`error: ${error.message}`);
       return 2;
     }
-    if (error instanceof GeneratorError) {
-      io.err(`error: ${error.message}`);
-      return 1;
-    }
-    if (process.env.MICROTOWN_DEBUG) throw error;
-    io.err(`error: ${(error as Error).message} (MICROTOWN_DEBUG=1 shows where)`);
+    io.err(failureLine(error));
     return 1;
   }
 }

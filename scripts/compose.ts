@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ComposeError } from './compose/errors.js';
+import { failureLine } from '@microtown/kit/town';
 import { REPO, renderTown, type Target } from './compose/render.js';
 import { apply, compare } from './compose/sync.js';
 import { readTown } from './compose/town.js';
@@ -68,12 +68,7 @@ export async function main(argv: string[], io: Io = console_): Promise<number> {
     );
     return 0;
   } catch (error) {
-    if (error instanceof ComposeError) {
-      io.err(`error: ${error.message}`);
-      return 1;
-    }
-    if (process.env.MICROTOWN_DEBUG) throw error;
-    io.err(`error: ${(error as Error).message} (MICROTOWN_DEBUG=1 shows where)`);
+    io.err(failureLine(error));
     return 1;
   }
 }

@@ -11,7 +11,7 @@ export {
   type ServiceFolder,
   servicePath,
 } from './manifest.js';
-export { UserMistake } from './mistake.js';
+export { failureLine, UserMistake } from './mistake.js';
 export { isServiceName, plural, SERVICE_NAME, serviceFolder, serviceUrlVariable } from './names.js';
 export {
   dataFileOf,

@@ -6,3 +6,13 @@
 export class UserMistake extends Error {
   override name = 'UserMistake';
 }
+
+/**
+ * The one line a command prints when it fails: `error: <message>` for a user mistake; for anything else the same
+ * line and how to see where, or, with MICROTOWN_DEBUG set, the error thrown on with its stack.
+ */
+export function failureLine(error: unknown): string {
+  if (error instanceof UserMistake) return `error: ${error.message}`;
+  if (process.env.MICROTOWN_DEBUG) throw error;
+  return `error: ${(error as Error).message} (MICROTOWN_DEBUG=1 shows where)`;
+}

@@ -4,7 +4,6 @@
 // of the server reaches the page's bundle, and the page cannot drift from the API.
 import type { z } from '@microtown/kit';
 import type { CheckRun as CheckRunSchema, CheckState as CheckStateSchema } from '../../server/check-work.js';
-import type { FaultInput, FaultPublic } from '../../server/faults.js';
 import type {
   CallPublic,
   Edge as EdgeSchema,
@@ -27,8 +26,7 @@ export type ServiceData = z.output<typeof ServiceDataPublic>;
 /** Why a recorded call failed (`GET /api/calls/{id}/explanation`). */
 export type Explanation = z.output<typeof ExplanationPublic>;
 /** A fault of the fault lab, as listed (with its id and hits), and as the page sends one (the server fills defaults). */
-export type Fault = z.output<typeof FaultPublic>;
-export type FaultSpec = z.input<typeof FaultInput>;
+export type { Fault, FaultSpec } from '../../server/faults.js';
 
 export interface Order {
   id: string;
