@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, screenshotPath, test } from './fixtures.js';
+import { expect, openPage, screenshotPath, test } from './fixtures.js';
 
 /**
  * The four faults of the chapter's "debug service-to-service communication", made as docs/course/6-debug.md tells
@@ -49,8 +49,7 @@ const problemFor = (page: Page, edge: string) =>
   page.locator(`#diagram tr.problem[data-problem-for="${edge}"]`);
 
 test.beforeEach(async ({ page, playground }) => {
-  await page.goto(playground.url);
-  await expect(page.locator('#live')).toHaveText('live');
+  await openPage(page, playground);
   await expect(page.locator('#console-service option[value="notification"]')).toHaveCount(1);
 });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { expect, screenshotPath, test } from './fixtures.js';
+import { expect, openPage, screenshotPath, test } from './fixtures.js';
 
 /**
  * The console's requests to user go out as orders' client sends its calls: with `x-caller: orders` and a
@@ -31,8 +31,7 @@ async function sendAndShow(page: Page, method: string, path: string, body = '') 
 }
 
 test.beforeEach(async ({ page, playground }) => {
-  await page.goto(playground.url);
-  await expect(page.locator('#live')).toHaveText('live');
+  await openPage(page, playground);
   await expect(page.locator('#console-service option[value="user"]')).toHaveCount(1);
 });
 

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, screenshotPath, test } from './fixtures.js';
+import { expect, openPage, screenshotPath, test } from './fixtures.js';
 
 const ORDER = { user_id: 'u1', item_id: 'item1', quantity: 1 };
 
@@ -18,8 +18,7 @@ test('a 503 set on orders → inventory from the page fails the orders, is drawn
   page,
   playground,
 }) => {
-  await page.goto(playground.url);
-  await expect(page.locator('#live')).toHaveText('live');
+  await openPage(page, playground);
   const card = faultsCard(page);
   await expect(card.locator('li.no-faults')).toBeVisible();
 
@@ -70,8 +69,7 @@ test('the form refuses what the API refuses, and a fault is removed on its own',
   page,
   playground,
 }) => {
-  await page.goto(playground.url);
-  await expect(page.locator('#live')).toHaveText('live');
+  await openPage(page, playground);
   const card = faultsCard(page);
   await card.getByLabel('to', { exact: true }).selectOption('user');
   await card.getByLabel('kind', { exact: true }).selectOption('fail_first');

@@ -115,3 +115,9 @@ export async function placeOrder(
   await expect(page.locator('#console pre.response-body')).toContainText(order.id);
   return order;
 }
+
+/** Opens the page and waits until its live feed of calls is connected. */
+export async function openPage(page: Page, playground: Playground): Promise<void> {
+  await page.goto(playground.url);
+  await expect(page.locator('#live')).toHaveText('live');
+}

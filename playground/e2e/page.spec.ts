@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { PAGE_DIR, type Playground, type ServiceTarget, startPlayground } from '../server/index.js';
 import { type FakeService, startFakeService } from '../server/testing/fake-service.js';
-import { expect, screenshotPath, test } from './fixtures.js';
+import { expect, openPage, screenshotPath, test } from './fixtures.js';
 
 const ORDERS_EDGES = ['orders->user', 'orders->inventory', 'orders->notification'];
 
@@ -93,8 +93,7 @@ test('an edge failing while inventory is switched off turns green again once cal
   playground,
 }) => {
   const amber = drawing(page).locator('path[style*="#d97706"]');
-  await page.goto(playground.url);
-  await expect(page.locator('#live')).toHaveText('live');
+  await openPage(page, playground);
   await page.getByRole('button', { name: 'inventory: down' }).click();
   await expect(row(page, 'inventory').locator('.health')).toHaveText('switched off');
   // A real order while inventory is off: orders cannot reserve the stock and gives up, no order placed.

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, placeOrder, screenshotPath, test } from './fixtures.js';
+import { expect, openPage, placeOrder, screenshotPath, test } from './fixtures.js';
 
 const TOWN = ['user', 'inventory', 'orders', 'notification'];
 const ORDERS_EDGES = ['orders->user', 'orders->inventory', 'orders->notification'];
@@ -12,8 +12,7 @@ test('the page shows the four services, healthy, with their ports and records', 
   playground,
   running,
 }) => {
-  await page.goto(playground.url);
-  await expect(page.locator('#live')).toHaveText('live');
+  await openPage(page, playground);
   for (const name of TOWN) {
     await expect(row(page, name)).toHaveAttribute('data-health', 'up');
     await expect(row(page, name).locator('.health')).toHaveText('up');
@@ -125,8 +124,7 @@ test('a call nobody expects is drawn as unexpected; the diagram copies as text',
   playground,
 }) => {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.goto(playground.url);
-  await expect(page.locator('#live')).toHaveText('live');
+  await openPage(page, playground);
   // As if user called orders: the manifests declare no such edge.
   const response = await fetch(`${playground.url}/svc/orders/orders?limit=1`, {
     headers: { 'x-caller': 'user' },

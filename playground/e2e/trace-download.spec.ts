@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { freePort } from '@microtown/kit/testing';
 import { PAGE_DIR, readTown, serviceUrlVariable, startPlayground } from '../server/index.js';
 import type { JaegerFile, OtlpTraceRequest } from '../server/otlp.js';
-import { expect, placeOrder, test } from './fixtures.js';
+import { expect, openPage, placeOrder, test } from './fixtures.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -14,8 +14,7 @@ test("the sequence view downloads the order's trace as Jaeger JSON, and copies i
   playground,
 }) => {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.goto(playground.url);
-  await expect(page.locator('#live')).toHaveText('live');
+  await openPage(page, playground);
   const takeaway = page.locator('#sequence .trace-takeaway');
   await expect(takeaway).toBeHidden();
   await expect(page.locator('#sequence .trace-export')).toHaveText(
