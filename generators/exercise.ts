@@ -5,16 +5,6 @@ import type { Generator } from './generator.js';
 import { checkName, sentenceCase } from './names.js';
 import { input } from './prompts.js';
 
-/** template (under templates/exercise/) -> file in the new exercise folder */
-const FILES = [
-  'README.md',
-  'exercise.json',
-  'grading.ts',
-  'reference/implementation.json',
-  'starter/implementation.json',
-  'starter/server.ts',
-];
-
 /** `7` or `07` -> `07`: two digits, 01 to 99, so that folders sort in order. */
 export function checkNumber(value: string | undefined): string {
   if (value === undefined || value === '') throw new GeneratorError('missing exercise number, e.g. 06');
@@ -65,7 +55,15 @@ export const exercise: Generator = {
     return {
       folder,
       data: { nn, slug, Title: sentenceCase(slug) },
-      actions: FILES.map((path) => ({ type: 'add', path, templateFile: `templates/exercise/${path}.hbs` })),
+      // Every file under templates/exercise/, at the same path without its .hbs.
+      actions: [
+        {
+          type: 'addMany',
+          destination: '.',
+          base: 'templates/exercise',
+          templateFiles: 'templates/exercise/**/*.hbs',
+        },
+      ],
       summary: `exercise ${nn} ${slug}`,
       next: [
         `npm run grade -- ${nn}              # the starter: full marks on the skeleton, from the first run`,
