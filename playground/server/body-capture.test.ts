@@ -1,27 +1,15 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { REQUEST_BODY_LIMIT } from './body-capture.js';
 import type { Call } from './recorder.js';
-import { type Playground, startPlayground } from './start-playground.js';
-import { type FakeService, startFakeService } from './testing/fake-service.js';
+import { useFakeTown } from './testing/fake-town.js';
 import { readJson } from './testing/read-json.js';
 
-let user: FakeService;
-let playground: Playground;
-
-beforeAll(async () => {
-  user = await startFakeService('user');
-  playground = await startPlayground({ port: 0, page: false, services: [{ name: 'user', url: user.url }] });
-});
-
-afterAll(async () => {
-  await playground?.close();
-  await user?.close();
-});
+const town = useFakeTown({ user: [] });
 
 beforeEach(() => {
-  playground.recorder.clear();
-  playground.switches.set('user', { mode: 'normal' });
+  town.playground.recorder.clear();
+  town.playground.switches.set('user', { mode: 'normal' });
 });
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -29,7 +17,7 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 /** The call as recorded: it is recorded when its connection closes, a moment after the answer. */
 async function lastCall(): Promise<Call> {
   for (let i = 0; i < 100; i++) {
-    const [call] = playground.recorder.calls();
+    const [call] = town.playground.recorder.calls();
     if (call) return call;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -40,17 +28,17 @@ describe('the bodies the proxy keeps for the explanations', () => {
   it('keeps a JSON request body, and forwards it whole', async () => {
     const body = JSON.stringify({ user_id: 'u1', note: 'é ✓' });
     const seen = await readJson(
-      await fetch(`${playground.url}/svc/user/orders`, { method: 'POST', body, headers: JSON_TYPE }),
+      await fetch(`${town.playground.url}/svc/user/orders`, { method: 'POST', body, headers: JSON_TYPE }),
     );
     expect(seen.sha256).toBe(createHash('sha256').update(body).digest('hex'));
     expect((await lastCall()).request_body).toBe(body);
   });
 
   it('loses nothing of a body held back by a slow switch', async () => {
-    playground.switches.set('user', { mode: 'slow', delay_ms: 200 });
+    town.playground.switches.set('user', { mode: 'slow', delay_ms: 200 });
     const body = JSON.stringify({ text: 'x'.repeat(100_000) });
     const seen = await readJson(
-      await fetch(`${playground.url}/svc/user/orders`, { method: 'POST', body, headers: JSON_TYPE }),
+      await fetch(`${town.playground.url}/svc/user/orders`, { method: 'POST', body, headers: JSON_TYPE }),
     );
     expect(seen).toMatchObject({
       bytes: body.length,
@@ -62,15 +50,17 @@ describe('the bodies the proxy keeps for the explanations', () => {
   });
 
   it('keeps no body that is not JSON, nor the answer of a call that went well', async () => {
-    await (await fetch(`${playground.url}/svc/user/orders`, { method: 'POST', body: 'a=1' })).arrayBuffer();
+    await (
+      await fetch(`${town.playground.url}/svc/user/orders`, { method: 'POST', body: 'a=1' })
+    ).arrayBuffer();
     const call = await lastCall();
     expect(call).not.toHaveProperty('request_body');
     expect(call).not.toHaveProperty('response_body');
   });
 
   it("keeps the start of an error's answer, the proxy's own too (its headers hidden in writeHead)", async () => {
-    playground.switches.set('user', { mode: 'down' });
-    await (await fetch(`${playground.url}/svc/user/users/u1`)).arrayBuffer();
+    town.playground.switches.set('user', { mode: 'down' });
+    await (await fetch(`${town.playground.url}/svc/user/users/u1`)).arrayBuffer();
     expect((await lastCall()).response_body).toBe(
       JSON.stringify({ detail: 'user unavailable (switched off in the playground)' }),
     );
@@ -78,15 +68,19 @@ describe('the bodies the proxy keeps for the explanations', () => {
 
   it('leaves the bodies out of what the recorder tells its subscribers (the page)', async () => {
     const told: Call[] = [];
-    const unsubscribe = playground.recorder.subscribe((call) => told.push(call));
+    const unsubscribe = town.playground.recorder.subscribe((call) => told.push(call));
     try {
       await (
-        await fetch(`${playground.url}/svc/user/orders`, { method: 'POST', body: '{}', headers: JSON_TYPE })
+        await fetch(`${town.playground.url}/svc/user/orders`, {
+          method: 'POST',
+          body: '{}',
+          headers: JSON_TYPE,
+        })
       ).arrayBuffer();
       const call = await lastCall();
       expect(call.request_body).toBe('{}');
       expect(told).toEqual([expect.not.objectContaining({ request_body: expect.anything() })]);
-      expect(playground.recorder.call(call.id)).toBe(call);
+      expect(town.playground.recorder.call(call.id)).toBe(call);
     } finally {
       unsubscribe();
     }

@@ -1,41 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { pathMatcher } from './faults.js';
-import { type Playground, startPlayground } from './start-playground.js';
+import { startPlayground } from './start-playground.js';
 import { openEvents } from './testing/event-stream.js';
-import { type FakeService, startFakeService } from './testing/fake-service.js';
+import { useFakeTown } from './testing/fake-town.js';
 import { readJson } from './testing/read-json.js';
 
-let user: FakeService;
-let inventory: FakeService;
-let playground: Playground;
-
-beforeAll(async () => {
-  user = await startFakeService('user');
-  inventory = await startFakeService('inventory');
-  playground = await startPlayground({
-    port: 0,
-    page: false,
-    services: [
-      { name: 'user', url: user.url },
-      { name: 'inventory', url: inventory.url },
-      { name: 'orders', url: user.url, calls: ['user', 'inventory'] },
-    ],
-  });
-});
-
-afterAll(async () => {
-  await playground?.close();
-  await user?.close();
-  await inventory?.close();
-});
+// orders is drawn calling the other two; its URL is the user fake's, which answers anything.
+const town = useFakeTown({ user: [], inventory: [] }, ({ user }) => ({
+  services: [{ name: 'orders', url: user.url, calls: ['user', 'inventory'] }],
+}));
 
 beforeEach(() => {
-  playground.faults.clear();
-  playground.recorder.clear();
+  town.playground.faults.clear();
+  town.playground.recorder.clear();
 });
 
 const api = (method: string, path: string, body?: unknown) =>
-  fetch(`${playground.url}${path}`, {
+  fetch(`${town.playground.url}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -58,7 +39,7 @@ const call = async (
   path: string,
   { caller, method = 'GET', signal }: { caller?: string; method?: string; signal?: AbortSignal } = {},
 ) => {
-  const response = await fetch(`${playground.url}/svc/${service}${path}`, {
+  const response = await fetch(`${town.playground.url}/svc/${service}${path}`, {
     method,
     headers: caller ? { 'x-caller': caller } : {},
     signal,
@@ -86,7 +67,7 @@ describe('error faults', () => {
     await addFault({ kind: 'error', to: 'user', status: 429, path: '/a' });
     await addFault({ kind: 'error', to: 'user', status: 429, retry_after_s: 7, path: '/b' });
     await addFault({ kind: 'error', to: 'user', path: '/c' });
-    const a = await fetch(`${playground.url}/svc/user/a`);
+    const a = await fetch(`${town.playground.url}/svc/user/a`);
     expect(a.status).toBe(429);
     expect(a.headers.get('retry-after')).toBe('1');
     expect(await readJson(a)).toEqual({
@@ -96,7 +77,7 @@ describe('error faults', () => {
     const c = await call('user', '/c');
     expect([c.status, c.headers.get('retry-after')]).toEqual([503, null]);
     // Answered by the proxy: the service never saw them.
-    expect(user.seen.filter((s) => ['/a', '/b', '/c'].includes(s.url))).toEqual([]);
+    expect(town.user.seen.filter((s) => ['/a', '/b', '/c'].includes(s.url))).toEqual([]);
   });
 });
 
@@ -122,10 +103,10 @@ describe('delay, hang and reset', () => {
     expect(error.name).toBe('TimeoutError');
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     expect(await hitsOf(fault.id)).toBe(1);
-    expect(user.seen.some((s) => s.url === '/held')).toBe(false);
+    expect(town.user.seen.some((s) => s.url === '/held')).toBe(false);
     // Recorded as unanswered once the caller went away.
     await expect
-      .poll(() => playground.recorder.calls({}).map((c) => [c.path, c.status]))
+      .poll(() => town.playground.recorder.calls({}).map((c) => [c.path, c.status]))
       .toEqual([['/held', 0]]);
   });
 
@@ -136,7 +117,7 @@ describe('delay, hang and reset', () => {
     await call('user', '/held', { signal: AbortSignal.timeout(200) }).catch(() => undefined);
     await call('user', '/users/u1');
     await expect
-      .poll(() => playground.recorder.calls({}).map((c) => [c.path, c.held_by]))
+      .poll(() => town.playground.recorder.calls({}).map((c) => [c.path, c.held_by]))
       .toEqual([
         ['/late', `delayed 120 ms by fault ${delay.id}`],
         ['/held', `held without an answer by fault ${hang.id}`],
@@ -255,7 +236,7 @@ describe('/api/faults', () => {
   });
 
   it('sends the list as the server-sent event `faults`, on connect and when it changes', async () => {
-    const { until, close } = await openEvents(playground.url);
+    const { until, close } = await openEvents(town.playground.url);
     try {
       await until(/event: faults\ndata: \[\]\n/);
       await until(/event: services\n/);
@@ -272,7 +253,7 @@ describe('closing the playground', () => {
     const other = await startPlayground({
       port: 0,
       page: false,
-      services: [{ name: 'user', url: user.url }],
+      services: [{ name: 'user', url: town.user.url }],
     });
     other.faults.add({ kind: 'hang', to: 'user' });
     const held = fetch(`${other.url}/svc/user/forever`).catch((e) => e);

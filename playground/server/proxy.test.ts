@@ -4,52 +4,39 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@microtown/kit';
 import { eventually, freePort } from '@microtown/kit/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { ProxyLimits } from './proxy.js';
-import { type Playground, startPlayground } from './start-playground.js';
-import { type FakeService, startFakeService } from './testing/fake-service.js';
+import { type PlaygroundOptions, startPlayground } from './start-playground.js';
+import { useFakeTown } from './testing/fake-town.js';
 import { rawRequest } from './testing/raw-request.js';
 import { readJson } from './testing/read-json.js';
 import { connectWorkbench } from './workbench.js';
 
-let user: FakeService;
-let orders: FakeService;
-let playground: Playground;
 let closedUrl: string;
 
 /** A port that refuses connections: free a moment ago, and nothing listens there. */
 const closedPort = async () => `http://127.0.0.1:${await freePort()}`;
 
-beforeAll(async () => {
-  user = await startFakeService('user');
-  orders = await startFakeService('orders');
-  closedUrl = await closedPort();
-  playground = await startPlayground({
-    port: 0,
-    page: false,
-    timeoutMs: 500,
-    services: [
-      { name: 'user', url: user.url },
-      { name: 'orders', url: orders.url, calls: ['user'] },
-      { name: 'gone', url: closedUrl },
-    ],
-  });
-});
+/** A playground of the test's own, in front of one user service at `url`; closed when the test ends. */
+const ownPlayground = async (url: string, options: Partial<PlaygroundOptions> = {}) => {
+  const own = await startPlayground({ port: 0, page: false, services: [{ name: 'user', url }], ...options });
+  onTestFinished(() => own.close());
+  return own;
+};
 
-afterAll(async () => {
-  await playground?.close();
-  await user?.close();
-  await orders?.close();
+const town = useFakeTown({ user: [], orders: ['user'] }, async () => {
+  closedUrl = await closedPort();
+  return { timeoutMs: 500, services: [{ name: 'gone', url: closedUrl }] };
 });
 
 beforeEach(() => {
-  playground.recorder.clear();
-  for (const name of ['user', 'orders', 'gone']) playground.switches.set(name, { mode: 'normal' });
+  town.playground.recorder.clear();
+  for (const name of ['user', 'orders', 'gone']) town.playground.switches.set(name, { mode: 'normal' });
 });
 
 describe('/svc/<service>/...', () => {
   it('passes method, path, query and headers to the named service, and its answer back', async () => {
-    const response = await fetch(`${playground.url}/svc/user/users/u1?expand=1&x=%20y`, {
+    const response = await fetch(`${town.playground.url}/svc/user/users/u1?expand=1&x=%20y`, {
       headers: { 'x-custom': 'kept' },
     });
     expect(response.status).toBe(200);
@@ -57,19 +44,19 @@ describe('/svc/<service>/...', () => {
     const seen = await readJson(response);
     expect(seen).toMatchObject({ method: 'GET', url: '/users/u1?expand=1&x=%20y' });
     expect(seen.headers['x-custom']).toBe('kept');
-    expect(seen.headers.host).toBe(new URL(user.url).host);
+    expect(seen.headers.host).toBe(new URL(town.user.url).host);
   });
 
   it('maps /svc/user and /svc/user/ to the service root', async () => {
-    expect((await readJson(await fetch(`${playground.url}/svc/user`))).url).toBe('/');
-    expect((await readJson(await fetch(`${playground.url}/svc/user/?a=1`))).url).toBe('/?a=1');
+    expect((await readJson(await fetch(`${town.playground.url}/svc/user`))).url).toBe('/');
+    expect((await readJson(await fetch(`${town.playground.url}/svc/user/?a=1`))).url).toBe('/?a=1');
   });
 
   it.each([['POST'], ['PUT'], ['PATCH'], ['DELETE']])(
     'keeps a %s body intact, byte for byte',
     async (method) => {
       const body = randomBytes(300_000);
-      const response = await fetch(`${playground.url}/svc/orders/orders`, {
+      const response = await fetch(`${town.playground.url}/svc/orders/orders`, {
         method,
         body,
         headers: { 'content-type': 'application/octet-stream' },
@@ -85,7 +72,7 @@ describe('/svc/<service>/...', () => {
 
   it.each([[10], [200_000]])('keeps a chunked body of %i bytes (no content-length) intact', async (size) => {
     const body = randomBytes(size);
-    const response = await rawRequest(playground.url, '/svc/orders/orders', {
+    const response = await rawRequest(town.playground.url, '/svc/orders/orders', {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
@@ -99,7 +86,7 @@ describe('/svc/<service>/...', () => {
 
   it('keeps a JSON body and the status the service chose', async () => {
     const body = JSON.stringify({ user_id: 'u1', item_id: 'item1', note: 'é ✓' });
-    const response = await fetch(`${playground.url}/svc/orders/created`, {
+    const response = await fetch(`${town.playground.url}/svc/orders/created`, {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/json' },
@@ -109,17 +96,17 @@ describe('/svc/<service>/...', () => {
   });
 
   it("keeps a service's redirects within its /svc/<name> prefix", async () => {
-    const docs = await fetch(`${playground.url}/svc/user/docs`, { redirect: 'manual' });
+    const docs = await fetch(`${town.playground.url}/svc/user/docs`, { redirect: 'manual' });
     expect(docs.status).toBe(301);
     expect(docs.headers.get('location')).toBe('/svc/user/docs/');
-    const away = await fetch(`${playground.url}/svc/user/away`, { redirect: 'manual' });
+    const away = await fetch(`${town.playground.url}/svc/user/away`, { redirect: 'manual' });
     expect(away.headers.get('location')).toBe('http://elsewhere.example/x');
   });
 
   it('reuses connections to a service (keep-alive)', async () => {
-    const before = user.connections();
-    for (let i = 0; i < 20; i++) await (await fetch(`${playground.url}/svc/user/users/u1`)).text();
-    expect(user.connections() - before).toBeLessThanOrEqual(2);
+    const before = town.user.connections();
+    for (let i = 0; i < 20; i++) await (await fetch(`${town.playground.url}/svc/user/users/u1`)).text();
+    expect(town.user.connections() - before).toBeLessThanOrEqual(2);
   });
 
   it.each([
@@ -150,22 +137,17 @@ describe('/svc/<service>/...', () => {
     `http://127.0.0.1/svc/user/users`,
     '*',
   ])('refuses %s with 404 and a detail, reaching no service', async (target) => {
-    const before = user.seen.length + orders.seen.length;
-    const response = await rawRequest(playground.url, target);
+    const before = town.user.seen.length + town.orders.seen.length;
+    const response = await rawRequest(town.playground.url, target);
     expect(response.status).toBe(404);
     expect(response.json()).toEqual({ detail: expect.any(String) });
-    expect(user.seen.length + orders.seen.length).toBe(before);
+    expect(town.user.seen.length + town.orders.seen.length).toBe(before);
   });
 
   it('queues calls past its 256 connections to one service and answers them all (POSTs with bodies too)', async () => {
     // A playground of its own with room to wait: the point is that every call is answered, not how fast, and a busy
     // machine may take more than the shared one's 500 ms over a few of the 400.
-    const roomy = await startPlayground({
-      port: 0,
-      page: false,
-      services: [{ name: 'user', url: user.url }],
-    });
-    onTestFinished(() => roomy.close());
+    const roomy = await ownPlayground(town.user.url);
     // One connection per call (fetch would share a few), so 400 calls are in flight at the proxy at once.
     const calls = Array.from({ length: 400 }, (_, i) =>
       rawRequest(
@@ -177,13 +159,13 @@ describe('/svc/<service>/...', () => {
     const answers = await Promise.all(calls);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(400);
     expect(answers.every((a) => (a.json() as { paused?: boolean }).paused === true)).toBe(true);
-    const seen = user.seen.filter((s) => s.url === '/pause');
+    const seen = town.user.seen.filter((s) => s.url === '/pause');
     expect(seen.every((s) => s.headers.via === '1.1 microtown-playground')).toBe(true);
     expect((await fetch(`${roomy.url}/svc/user/health`)).status).toBe(200);
   });
 
   it('answers 503 with a detail when nothing listens at the service URL', async () => {
-    const response = await fetch(`${playground.url}/svc/gone/users`);
+    const response = await fetch(`${town.playground.url}/svc/gone/users`);
     expect(response.status).toBe(503);
     expect(await readJson(response)).toEqual({
       detail: `gone unavailable (nothing answers at ${closedUrl})`,
@@ -191,10 +173,10 @@ describe('/svc/<service>/...', () => {
   });
 
   it('answers 502 when the service drops the connection, 504 when it does not answer in time', async () => {
-    const reset = await fetch(`${playground.url}/svc/user/reset`);
+    const reset = await fetch(`${town.playground.url}/svc/user/reset`);
     expect(reset.status).toBe(502);
     expect((await readJson(reset)).detail).toMatch(/^user closed the connection without an answer/);
-    const slow = await fetch(`${playground.url}/svc/user/slow`);
+    const slow = await fetch(`${town.playground.url}/svc/user/slow`);
     expect(slow.status).toBe(504);
     expect(await readJson(slow)).toEqual({ detail: 'user did not answer within 0.5 s' });
   });
@@ -202,39 +184,44 @@ describe('/svc/<service>/...', () => {
 
 describe('switches', () => {
   it('down: the proxy answers 503 itself and the service sees nothing', async () => {
-    playground.switches.set('user', { mode: 'down' });
-    const before = user.seen.length;
-    const response = await fetch(`${playground.url}/svc/user/users/u1`);
+    town.playground.switches.set('user', { mode: 'down' });
+    const before = town.user.seen.length;
+    const response = await fetch(`${town.playground.url}/svc/user/users/u1`);
     expect(response.status).toBe(503);
     expect(await readJson(response)).toEqual({ detail: 'user unavailable (switched off in the playground)' });
-    expect(user.seen.length).toBe(before);
-    expect(playground.recorder.calls()).toEqual([expect.objectContaining({ callee: 'user', status: 503 })]);
+    expect(town.user.seen.length).toBe(before);
+    expect(town.playground.recorder.calls()).toEqual([
+      expect.objectContaining({ callee: 'user', status: 503 }),
+    ]);
   });
 
   it('slow: the call still arrives, after the delay', async () => {
-    playground.switches.set('user', { mode: 'slow', delay_ms: 300 });
-    const response = await fetch(`${playground.url}/svc/user/users/u1`, { method: 'POST', body: '{"a":1}' });
+    town.playground.switches.set('user', { mode: 'slow', delay_ms: 300 });
+    const response = await fetch(`${town.playground.url}/svc/user/users/u1`, {
+      method: 'POST',
+      body: '{"a":1}',
+    });
     expect(response.status).toBe(200);
     expect((await readJson(response)).bytes).toBe(7);
-    const [call] = playground.recorder.calls();
+    const [call] = town.playground.recorder.calls();
     expect(call?.duration_ms).toBeGreaterThanOrEqual(300);
     expect(call?.held_by).toBe('slowed 300 ms by the slow switch');
   });
 
   it('normal again: calls pass', async () => {
-    playground.switches.set('user', { mode: 'down' });
-    playground.switches.set('user', { mode: 'normal' });
-    expect((await fetch(`${playground.url}/svc/user/users/u1`)).status).toBe(200);
+    town.playground.switches.set('user', { mode: 'down' });
+    town.playground.switches.set('user', { mode: 'normal' });
+    expect((await fetch(`${town.playground.url}/svc/user/users/u1`)).status).toBe(200);
   });
 });
 
 describe('recording', () => {
   it('records caller, callee, method, path, status, duration and the trace id of each call', async () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
-    await fetch(`${playground.url}/svc/user/users/u1?x=1`, {
+    await fetch(`${town.playground.url}/svc/user/users/u1?x=1`, {
       headers: { 'x-caller': 'orders', traceparent: `00-${traceId}-b7ad6b7169203331-01` },
     });
-    const [call] = playground.recorder.calls();
+    const [call] = town.playground.recorder.calls();
     expect(call).toEqual({
       id: expect.any(Number),
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
@@ -250,21 +237,21 @@ describe('recording', () => {
   });
 
   it("takes the trace id from the answer's x-trace-id when the caller sent none; no x-caller is null", async () => {
-    await fetch(`${playground.url}/svc/orders/orders`, { method: 'POST', body: '{}' });
-    expect(playground.recorder.calls()).toEqual([
+    await fetch(`${town.playground.url}/svc/orders/orders`, { method: 'POST', body: '{}' });
+    expect(town.playground.recorder.calls()).toEqual([
       expect.objectContaining({ caller: null, callee: 'orders', trace_id: 'ab'.repeat(16) }),
     ]);
   });
 
   it("records the call's Idempotency-Key, its first 200 characters, in the calls the API lists", async () => {
     const key = `reserve-${'k'.repeat(300)}`;
-    await fetch(`${playground.url}/svc/user/reservations`, {
+    await fetch(`${town.playground.url}/svc/user/reservations`, {
       method: 'POST',
       headers: { 'x-caller': 'orders', 'idempotency-key': key, 'content-type': 'application/json' },
       body: '{}',
     });
-    await fetch(`${playground.url}/svc/user/users/u1`, { headers: { 'x-caller': 'orders' } });
-    const { data } = await readJson(await fetch(`${playground.url}/api/calls`));
+    await fetch(`${town.playground.url}/svc/user/users/u1`, { headers: { 'x-caller': 'orders' } });
+    const { data } = await readJson(await fetch(`${town.playground.url}/api/calls`));
     expect(data.map((c: { idempotency_key?: string }) => c.idempotency_key)).toEqual([
       key.slice(0, 200),
       undefined,
@@ -274,51 +261,52 @@ describe('recording', () => {
   it('counts only the services of the town as callers: 300 made-up x-callers leave the real edges', async () => {
     for (let i = 0; i < 300; i += 50) {
       const batch = Array.from({ length: 50 }, (_, j) =>
-        fetch(`${playground.url}/svc/user/x`, { headers: { 'x-caller': `spoof-${i + j}` } }).then((r) =>
+        fetch(`${town.playground.url}/svc/user/x`, { headers: { 'x-caller': `spoof-${i + j}` } }).then((r) =>
           r.text(),
         ),
       );
       await Promise.all(batch);
     }
-    await fetch(`${playground.url}/svc/user/users/u1`, { headers: { 'x-caller': 'orders' } });
-    expect(playground.graph().observed).toEqual([
+    await fetch(`${town.playground.url}/svc/user/users/u1`, { headers: { 'x-caller': 'orders' } });
+    expect(town.playground.graph().observed).toEqual([
       expect.objectContaining({ from: 'orders', to: 'user', count: 1 }),
     ]);
-    const calls = playground.recorder.calls();
+    const calls = town.playground.recorder.calls();
     expect(calls.filter((c) => c.caller === null)).toHaveLength(300);
   });
 
   it('counts a service that joins the town while it runs as a caller, from then on', async () => {
     const channel = new EventEmitter();
-    const town = await startPlayground({
-      port: 0,
-      page: false,
-      services: [{ name: 'user', url: user.url }],
-      workbench: connectWorkbench(channel),
-    });
-    onTestFinished(() => town.close());
+    const growing = await ownPlayground(town.user.url, { workbench: connectWorkbench(channel) });
     const call = () =>
-      fetch(`${town.url}/svc/user/x`, { headers: { 'x-caller': 'parcel' } }).then((r) => r.text());
+      fetch(`${growing.url}/svc/user/x`, { headers: { 'x-caller': 'parcel' } }).then((r) => r.text());
     await call();
-    expect(town.recorder.calls()[0]?.caller).toBeNull();
+    expect(growing.recorder.calls()[0]?.caller).toBeNull();
     const at = new Date().toISOString();
-    const joined = { type: 'service', service: 'parcel', url: orders.url, calls: ['user'], lists: [], at };
+    const joined = {
+      type: 'service',
+      service: 'parcel',
+      url: town.orders.url,
+      calls: ['user'],
+      lists: [],
+      at,
+    };
     channel.emit('message', { type: 'events', events: [{ ...joined, dataFile: '/tmp/parcel.json' }] });
     await call();
-    expect(town.recorder.calls()[1]?.caller).toBe('parcel');
-    expect(town.graph().observed).toEqual([
+    expect(growing.recorder.calls()[1]?.caller).toBe('parcel');
+    expect(growing.graph().observed).toEqual([
       expect.objectContaining({ from: 'parcel', to: 'user', count: 1 }),
     ]);
   });
 
   it('keeps a caller name only if it is a service name', async () => {
-    await fetch(`${playground.url}/svc/user/x`, { headers: { 'x-caller': '<script>' } });
-    expect(playground.recorder.calls()[0]?.caller).toBeNull();
+    await fetch(`${town.playground.url}/svc/user/x`, { headers: { 'x-caller': '<script>' } });
+    expect(town.playground.recorder.calls()[0]?.caller).toBeNull();
   });
 
   it('records failed calls with their status', async () => {
-    await fetch(`${playground.url}/svc/gone/x`, { headers: { 'x-caller': 'orders' } });
-    expect(playground.graph().observed).toEqual([
+    await fetch(`${town.playground.url}/svc/gone/x`, { headers: { 'x-caller': 'orders' } });
+    expect(town.playground.graph().observed).toEqual([
       {
         from: 'orders',
         to: 'gone',
@@ -331,8 +319,8 @@ describe('recording', () => {
   });
 
   it('does not record refused requests', async () => {
-    await rawRequest(playground.url, '/svc/%2e%2e/');
-    expect(playground.recorder.calls()).toEqual([]);
+    await rawRequest(town.playground.url, '/svc/%2e%2e/');
+    expect(town.playground.recorder.calls()).toEqual([]);
   });
 });
 
@@ -384,24 +372,15 @@ function slowUpload(
 }
 
 describe('slow and busy callers', () => {
-  const limited = async (limits: Partial<ProxyLimits>) => {
-    const started = await startPlayground({
-      port: 0,
-      page: false,
-      services: [{ name: 'user', url: user.url }],
-      limits,
-    });
-    onTestFinished(() => started.close());
-    return started;
-  };
+  const limited = (limits: Partial<ProxyLimits>) => ownPlayground(town.user.url, { limits });
 
   it("keeps answering a service's other callers while 300 slow uploads to it are under way", async () => {
-    const town = await limited({ bodyTimeoutMs: 8000, maxUploads: 4 });
+    const strict = await limited({ bodyTimeoutMs: 8000, maxUploads: 4 });
     // A byte every 200 ms: 270 small bodies, and 30 large ones whose first 100 KB come at once (past the 64 KiB
     // read whole before a call is sent on, so they stream).
     const uploads = Array.from({ length: 300 }, (_, i) =>
       slowUpload(
-        town.url,
+        strict.url,
         '/svc/user/uploads',
         i % 10 ? { declared: 100, everyMs: 200 } : { declared: 1_000_000, everyMs: 200, burst: 100_000 },
       ),
@@ -411,7 +390,7 @@ describe('slow and busy callers', () => {
     });
     await sleep(1000);
     const gets = Array.from({ length: 20 }, () =>
-      fetch(`${town.url}/svc/user/users/u1`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status),
+      fetch(`${strict.url}/svc/user/users/u1`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status),
     );
     expect(await Promise.all(gets)).toEqual(Array(20).fill(200));
     // The small ones are still arriving; of the large ones, 4 stream on and the rest were refused at once.
@@ -430,10 +409,10 @@ describe('slow and busy callers', () => {
   });
 
   it('answers 408 with a detail to a body that does not arrive in time, or stops arriving', async () => {
-    const town = await limited({ bodyTimeoutMs: 1000, bodyIdleMs: 400 });
-    const before = user.seen.length;
-    const dripping = slowUpload(town.url, '/svc/user/drip', { declared: 100, everyMs: 100 });
-    const stalled = slowUpload(town.url, '/svc/user/stall', { declared: 100, everyMs: 20, bytes: 5 });
+    const strict = await limited({ bodyTimeoutMs: 1000, bodyIdleMs: 400 });
+    const before = town.user.seen.length;
+    const dripping = slowUpload(strict.url, '/svc/user/drip', { declared: 100, everyMs: 100 });
+    const stalled = slowUpload(strict.url, '/svc/user/stall', { declared: 100, everyMs: 20, bytes: 5 });
     onTestFinished(() => {
       dripping.stop();
       stalled.stop();
@@ -448,8 +427,8 @@ describe('slow and busy callers', () => {
     expect(JSON.parse(idle?.body ?? '{}')).toEqual({
       detail: "user: the request's body stopped arriving for 0.4 s (PLAYGROUND_BODY_IDLE_MS)",
     });
-    expect(user.seen.length).toBe(before);
-    expect(town.recorder.calls().map((c) => c.status)).toEqual([408, 408]);
+    expect(town.user.seen.length).toBe(before);
+    expect(strict.recorder.calls().map((c) => c.status)).toEqual([408, 408]);
   });
 
   /** A service that answers each call at once, then sends a byte of it every 200 ms until `release()`. */
@@ -494,15 +473,8 @@ describe('slow and busy callers', () => {
 
   it('refuses with 503 the calls past those a service can hold and queue, and answers the rest', async () => {
     const service = await heldService();
-    const town = await startPlayground({
-      port: 0,
-      page: false,
-      timeoutMs: 60_000,
-      services: [{ name: 'user', url: service.url }],
-      limits: { maxQueued: 20 },
-    });
-    onTestFinished(() => town.close());
-    const calls = callsAtOnce(town.url, 300);
+    const strict = await ownPlayground(service.url, { timeoutMs: 60_000, limits: { maxQueued: 20 } });
+    const calls = callsAtOnce(strict.url, 300);
     await eventually(() => service.held() === 256 && calls.answered() === 24, '256 calls held, 24 refused');
     service.release();
     const answers = await calls.all;
@@ -521,14 +493,8 @@ describe('slow and busy callers', () => {
   it('answers 503 to a call that waited its whole timeout for one of the calls under way to end', async () => {
     // Its calls are never silent long enough for a 504: they wait for a connection, as for a busy service.
     const service = await heldService();
-    const town = await startPlayground({
-      port: 0,
-      page: false,
-      timeoutMs: 1000,
-      services: [{ name: 'user', url: service.url }],
-    });
-    onTestFinished(() => town.close());
-    const calls = callsAtOnce(town.url, 266);
+    const strict = await ownPlayground(service.url, { timeoutMs: 1000 });
+    const calls = callsAtOnce(strict.url, 266);
     await eventually(() => service.held() === 256 && calls.answered() === 10, '256 calls held, 10 given up');
     service.release();
     const answers = await calls.all;
