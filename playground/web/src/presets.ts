@@ -7,64 +7,37 @@ export interface Preset {
   body?: unknown;
 }
 
+/** One call: the service, `METHOD /path` as the chapter writes it, what it does, and the JSON body it sends. */
+function call(service: string, request: string, what: string, body?: unknown): Preset {
+  const space = request.indexOf(' ');
+  return {
+    label: `${service}: ${what}`,
+    service,
+    method: request.slice(0, space),
+    path: request.slice(space + 1),
+    body,
+  };
+}
+
 export const presets: Preset[] = [
-  { label: 'user: read user u1', service: 'user', method: 'GET', path: '/users/u1' },
-  {
-    label: 'user: create a user',
-    service: 'user',
-    method: 'POST',
-    path: '/users',
-    body: { name: 'Ada', email: 'ada@example.com' },
-  },
-  {
-    label: 'user: create a user with a bad email (422)',
-    service: 'user',
-    method: 'POST',
-    path: '/users',
-    body: { name: 'Ada', email: 'not-an-email' },
-  },
-  { label: 'user: list users', service: 'user', method: 'GET', path: '/users' },
-  { label: 'inventory: stock of item1', service: 'inventory', method: 'GET', path: '/stock/item1' },
-  { label: 'inventory: read item1', service: 'inventory', method: 'GET', path: '/items/item1' },
-  {
-    label: 'inventory: create an item',
-    service: 'inventory',
-    method: 'POST',
-    path: '/items',
-    body: { name: 'Lamp', stock: 3 },
-  },
-  {
-    label: 'orders: place an order (JSON)',
-    service: 'orders',
-    method: 'POST',
-    path: '/orders',
-    body: { user_id: 'u1', item_id: 'item1', quantity: 1 },
-  },
-  {
-    label: "orders: place an order (the chapter's query form)",
-    service: 'orders',
-    method: 'POST',
-    path: '/order?user_id=u1&item_id=item1',
-  },
-  {
-    label: 'orders: order for an unknown user (404)',
-    service: 'orders',
-    method: 'POST',
-    path: '/orders',
-    body: { user_id: 'nobody', item_id: 'item1', quantity: 1 },
-  },
-  { label: 'orders: list orders', service: 'orders', method: 'GET', path: '/orders' },
-  {
-    label: 'notification: send a message',
-    service: 'notification',
-    method: 'POST',
-    path: '/send',
-    body: { user_id: 'u1', message: 'Hello from the playground' },
-  },
-  {
-    label: 'notification: messages to u1',
-    service: 'notification',
-    method: 'GET',
-    path: '/notifications?user_id=u1',
-  },
+  call('user', 'GET /users/u1', 'read user u1'),
+  call('user', 'POST /users', 'create a user', { name: 'Ada', email: 'ada@example.com' }),
+  call('user', 'POST /users', 'create a user with a bad email (422)', { name: 'Ada', email: 'not-an-email' }),
+  call('user', 'GET /users', 'list users'),
+  call('inventory', 'GET /stock/item1', 'stock of item1'),
+  call('inventory', 'GET /items/item1', 'read item1'),
+  call('inventory', 'POST /items', 'create an item', { name: 'Lamp', stock: 3 }),
+  call('orders', 'POST /orders', 'place an order (JSON)', { user_id: 'u1', item_id: 'item1', quantity: 1 }),
+  call('orders', 'POST /order?user_id=u1&item_id=item1', "place an order (the chapter's query form)"),
+  call('orders', 'POST /orders', 'order for an unknown user (404)', {
+    user_id: 'nobody',
+    item_id: 'item1',
+    quantity: 1,
+  }),
+  call('orders', 'GET /orders', 'list orders'),
+  call('notification', 'POST /send', 'send a message', {
+    user_id: 'u1',
+    message: 'Hello from the playground',
+  }),
+  call('notification', 'GET /notifications?user_id=u1', 'messages to u1'),
 ];
