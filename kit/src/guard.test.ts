@@ -1,31 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type ThingsData } from '../example/app.js';
+import { startTestApp, type TestApp } from '../testing/test-app.js';
 import { allowedHost } from './guard.js';
-import { closeServer, serve } from './serve.js';
 import { openStore, type Store } from './store.js';
 
-let dir: string;
-let store: Store<ThingsData>;
-let server: Server;
+let app: TestApp<Store<ThingsData>>;
 let port: number;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kit-guard-'));
-  store = await openStore<ThingsData>(join(dir, 'things.json'), { things: [] });
-  const served = await serve(createApp(store), 0);
-  server = served.server;
-  port = Number(new URL(served.url).port);
+  app = await startTestApp({
+    name: 'things',
+    openStore: (file) => openStore(file, { things: [] }),
+    createApp,
+  });
+  port = Number(new URL(app.url).port);
 });
-afterAll(async () => {
-  await closeServer(server);
-  await store.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => app.stop());
 
 /** A request with the headers a browser (or an attacker's page after DNS rebinding) would send; fetch forbids Host. */
 function send(method: string, path: string, headers: Record<string, string>, body?: string) {

@@ -1,35 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApp, type ThingsData } from '../example/app.js';
+import { startTestApp, type TestApp } from '../testing/test-app.js';
 import { closeServer, serve } from './serve.js';
 import { createService } from './service.js';
 import { openStore, type Store } from './store.js';
 
-let dir: string;
-let store: Store<ThingsData>;
-let server: Server;
-let url: string;
+let app: TestApp<Store<ThingsData>>;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kit-service-'));
-  store = await openStore<ThingsData>(join(dir, 'things.json'), {
-    things: [{ id: '1', name: 'lamp', weight: 2 }],
-  });
-  ({ server, url } = await serve(createApp(store), 0));
+  const things = [{ id: '1', name: 'lamp', weight: 2 }];
+  app = await startTestApp({ name: 'things', openStore: (file) => openStore(file, { things }), createApp });
 });
-
-afterAll(async () => {
-  await closeServer(server);
-  await store.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => app.stop());
 
 async function call(method: string, path: string, body?: string, headers: Record<string, string> = {}) {
-  const response = await fetch(url + path, {
+  const response = await fetch(app.url + path, {
     method,
     body,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -95,7 +81,7 @@ describe('a service built with the kit, over real HTTP', () => {
 
   it('stores what it acknowledged', async () => {
     const created = await call('POST', '/things', '{"name":"book","weight":0.5}');
-    const again = await openStore<ThingsData>(store.file, { things: [] });
+    const again = await openStore<ThingsData>(app.store.file, { things: [] });
     expect(again.data.things).toContainEqual(created.json);
   });
 });
