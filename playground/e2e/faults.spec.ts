@@ -1,10 +1,15 @@
 import type { Page } from '@playwright/test';
+import type { Playground } from '../server/index.js';
 import { expect, openPage, screenshotPath, test } from './fixtures.js';
 
 const ORDER = { user_id: 'u1', item_id: 'item1', quantity: 1 };
 
 const edge = (page: Page, name: string) => page.locator(`#diagram tr[data-edge="${name}"]`);
-const faultsCard = (page: Page) => page.locator('#faults');
+/** Opens the page; returns its Faults card. */
+async function openFaults(page: Page, playground: Playground) {
+  await openPage(page, playground);
+  return page.locator('#faults');
+}
 
 /** An order placed as the customer would, through the proxy (so from outside, and orders calls the others). */
 const placeOrder = (url: string) =>
@@ -18,8 +23,7 @@ test('a 503 set on orders → inventory from the page fails the orders, is drawn
   page,
   playground,
 }) => {
-  await openPage(page, playground);
-  const card = faultsCard(page);
+  const card = await openFaults(page, playground);
   await expect(card.locator('li.no-faults')).toBeVisible();
 
   await card.getByLabel('on', { exact: true }).selectOption('edge');
@@ -69,8 +73,7 @@ test('the form refuses what the API refuses, and a fault is removed on its own',
   page,
   playground,
 }) => {
-  await openPage(page, playground);
-  const card = faultsCard(page);
+  const card = await openFaults(page, playground);
   await card.getByLabel('to', { exact: true }).selectOption('user');
   await card.getByLabel('kind', { exact: true }).selectOption('fail_first');
   // The browser checks the numbers' bounds itself; the rest the API refuses, and the card says why.

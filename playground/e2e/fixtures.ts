@@ -116,8 +116,13 @@ export async function placeOrder(
   return order;
 }
 
-/** Opens the page and waits until its live feed of calls is connected. */
-export async function openPage(page: Page, playground: Playground): Promise<void> {
+/** Opens the page and waits until its live feed of calls is connected; `clipboard` lets a test copy and read back. */
+export async function openPage(
+  page: Page,
+  playground: Playground,
+  { clipboard = false } = {},
+): Promise<void> {
+  if (clipboard) await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto(playground.url);
   await expect(page.locator('#live')).toHaveText('live');
 }

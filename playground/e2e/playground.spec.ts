@@ -123,8 +123,7 @@ test('a call nobody expects is drawn as unexpected; the diagram copies as text',
   page,
   playground,
 }) => {
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await openPage(page, playground);
+  await openPage(page, playground, { clipboard: true });
   // As if user called orders: the manifests declare no such edge.
   const response = await fetch(`${playground.url}/svc/orders/orders?limit=1`, {
     headers: { 'x-caller': 'user' },

@@ -13,8 +13,7 @@ test("the sequence view downloads the order's trace as Jaeger JSON, and copies i
   page,
   playground,
 }) => {
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await openPage(page, playground);
+  await openPage(page, playground, { clipboard: true });
   const takeaway = page.locator('#sequence .trace-takeaway');
   await expect(takeaway).toBeHidden();
   await expect(page.locator('#sequence .trace-export')).toHaveText(
