@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { readServices } from '@microtown/kit/town';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
 import { generate } from '../../generators/run.js';
 import { REPO, WATCH_FILE } from './render.js';
@@ -30,7 +30,10 @@ interface WatchFile {
   services: Record<string, { develop: { watch: { action: string; path: string; ignore?: string[] }[] } }>;
 }
 
-let root: string;
+// The file's scratch project, made as the file loads.
+const root = await scratchProject('compose-test');
+afterAll(() => rm(root, { recursive: true, force: true }));
+
 const read = (path: string) => readFile(join(root, path), 'utf8');
 const composeFile = async (): Promise<ComposeFile> => parse(await read('docker-compose.yml'));
 const watchFile = async (): Promise<WatchFile> => parse(await read(WATCH_FILE));
@@ -75,14 +78,6 @@ async function composeConfig(file: string) {
   const [command = 'docker-compose', ...args] = composeCli();
   return exec(command, [...args, '-f', file, 'config', '-q'], { cwd: root });
 }
-
-beforeAll(async () => {
-  root = await scratchProject('compose-test');
-});
-
-afterAll(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
-});
 
 describe('npm run compose', () => {
   it('writes docker-compose.yml and a Dockerfile per service and for the playground', async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readServices } from '@microtown/kit/town';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { kustomize } from './kustomize.js';
 import { K8S_BASE, K8S_KIND, REPO } from './render.js';
@@ -46,7 +46,9 @@ interface Resource {
   };
 }
 
-let root: string;
+// The file's scratch project, made as the file loads.
+const root = await scratchProject('k8s-test');
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 async function resources(path: string): Promise<Resource[]> {
   const docs = parseAllDocuments(await readFile(join(root, path), 'utf8'));
@@ -73,14 +75,6 @@ async function k8sFiles(from = root): Promise<string[]> {
 
 const matches = (selector: Record<string, string> = {}, labels: Record<string, string> = {}) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value);
-
-beforeAll(async () => {
-  root = await scratchProject('k8s-test');
-});
-
-afterAll(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
-});
 
 describe('npm run compose -- --k8s', () => {
   it('writes k8s/base (a manifest per service, the playground, a kustomization) and k8s/overlays/kind', async () => {
