@@ -11,6 +11,7 @@ import {
   planTown,
   plural,
   serviceUrlVariable,
+  stopOnSignal,
   type TownEvent,
   UserMistake,
 } from '@microtown/kit/town';
@@ -183,17 +184,12 @@ async function main() {
   });
 
   let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
+  stopOnSignal(async () => {
     stopping = true;
-    setTimeout(() => process.exit(0), 8000).unref();
     await joining.close();
     await Promise.all([...supervised.values()].map((s) => s.close()));
     await playground?.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  }, 8000);
   // Each service runs in a process group of its own (to stop all it started); if this process ends any other way
   // than by stop(), they end with it.
   process.on('exit', () => {

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { stopOnSignal } from '@microtown/kit/town';
 
 /** The line a server prints once it listens; the bench reads the port from it. */
 export const READY = 'BENCH_READY';
@@ -11,15 +12,7 @@ export function ready(server: Server): void {
 }
 
 /** Runs `close` on SIGTERM/SIGINT, then exits; a stuck close does not keep the process alive. */
-export function onStop(close: () => Promise<void>): void {
-  const stop = async () => {
-    setTimeout(() => process.exit(1), 4000).unref();
-    await close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
+export const onStop = (close: () => Promise<void>): void => stopOnSignal(close, 4000);
 
 /** If the bench dies without stopping us (kill -9), we are re-parented: exit rather than hold the port. */
 const parent = process.ppid;

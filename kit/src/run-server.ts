@@ -1,6 +1,7 @@
 import type { RequestListener } from 'node:http';
 import { closeServer, serve } from './serve.js';
 import { UserMistake } from './town/mistake.js';
+import { stopOnSignal } from './town/stop-signal.js';
 
 /** Something a service holds open until it stops: its store, a client of another service. */
 export interface Closable {
@@ -28,21 +29,14 @@ export async function runServer(name: string, setup: () => Promise<ServerSetup>)
     const { app, settings, close = [] } = await setup();
     const { server, url } = await serve(app, settings.PORT, settings.HOST);
     console.log(`${name} service listening on ${url} (docs: ${url}/docs)`);
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      // Requests still under way get a moment; a stuck client does not keep the process alive.
-      setTimeout(() => process.exit(0), 3000).unref();
+    // Requests still under way get 3 s.
+    stopOnSignal(async () => {
       await closeServer(server);
       for (const held of close) {
         for (const one of typeof held.close === 'function' ? [held as Closable] : Object.values(held))
           await one.close();
       }
-      process.exit(0);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    }, 3000);
   } catch (error) {
     const known = error instanceof UserMistake;
     console.error(known ? `${name} service: ${(error as Error).message}` : error);

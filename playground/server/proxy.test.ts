@@ -471,13 +471,24 @@ describe('slow and busy callers', () => {
     return { all, answered: () => answered };
   };
 
-  it('refuses with 503 the calls past those a service can hold and queue, and answers the rest', async () => {
+  /**
+   * `count` calls at once through a playground of the test's own (with `options`) to a service that holds every call
+   * it gets; once it holds 256 and `early` calls have their answer already, it lets the rest end. Every answer.
+   */
+  const overflow = async (options: Partial<PlaygroundOptions>, count: number, early: number) => {
     const service = await heldService();
-    const strict = await ownPlayground(service.url, { timeoutMs: 60_000, limits: { maxQueued: 20 } });
-    const calls = callsAtOnce(strict.url, 300);
-    await eventually(() => service.held() === 256 && calls.answered() === 24, '256 calls held, 24 refused');
+    const own = await ownPlayground(service.url, options);
+    const calls = callsAtOnce(own.url, count);
+    await eventually(
+      () => service.held() === 256 && calls.answered() === early,
+      `256 calls held, ${early} answered at once`,
+    );
     service.release();
-    const answers = await calls.all;
+    return calls.all;
+  };
+
+  it('refuses with 503 the calls past those a service can hold and queue, and answers the rest', async () => {
+    const answers = await overflow({ timeoutMs: 60_000, limits: { maxQueued: 20 } }, 300, 24);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(276);
     const busy = answers.filter((a) => a.status === 503);
     expect(busy).toHaveLength(24);
@@ -492,12 +503,7 @@ describe('slow and busy callers', () => {
 
   it('answers 503 to a call that waited its whole timeout for one of the calls under way to end', async () => {
     // Its calls are never silent long enough for a 504: they wait for a connection, as for a busy service.
-    const service = await heldService();
-    const strict = await ownPlayground(service.url, { timeoutMs: 1000 });
-    const calls = callsAtOnce(strict.url, 266);
-    await eventually(() => service.held() === 256 && calls.answered() === 10, '256 calls held, 10 given up');
-    service.release();
-    const answers = await calls.all;
+    const answers = await overflow({ timeoutMs: 1000 }, 266, 10);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(256);
     const waited = answers.filter((a) => a.status === 503);
     expect(waited.map((a) => a.json())).toEqual(

@@ -1,6 +1,6 @@
 // `npm start -w playground`: the playground in front of a running town (`npm start` runs both).
 import { join } from 'node:path';
-import { UserMistake } from '@microtown/kit/town';
+import { stopOnSignal, UserMistake } from '@microtown/kit/town';
 import { buildPage } from './build-page.js';
 import { readOtlpSettings } from './otlp-export.js';
 import { readTown } from './read-town.js';
@@ -37,16 +37,7 @@ try {
   console.log(
     `playground listening on ${playground.url} (proxying ${names}; API docs: ${playground.url}/docs)`,
   );
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    setTimeout(() => process.exit(0), 3000).unref();
-    await playground.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignal(() => playground.close(), 3000);
 } catch (error) {
   console.error(error instanceof UserMistake ? `playground: ${error.message}` : error);
   process.exit(1);

@@ -24,6 +24,7 @@ export {
 } from './plan.js';
 export { BLOCKED_PORTS, blockedPort, HOST, PLAYGROUND_PORT } from './ports.js';
 export { endGroup, groupMembers } from './process-group.js';
+export { stopOnSignal } from './stop-signal.js';
 export {
   type FromPlayground,
   formatLogEntry,

@@ -1,0 +1,16 @@
+/**
+ * Stops on Ctrl-C or SIGTERM, once however often they come: runs `stop`, then exits 0. Whatever is still under way
+ * after `graceMs` (a stuck request, a client that hangs) does not keep the process alive: it exits then anyway.
+ */
+export function stopOnSignal(stop: () => Promise<void>, graceMs: number): void {
+  let stopping = false;
+  const onSignal = async () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(0), graceMs).unref();
+    await stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
