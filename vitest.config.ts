@@ -5,6 +5,9 @@ export default defineConfig({
     // Browser specs (*.spec.ts) belong to Playwright; generated scratch projects live in .tmp/.
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**', '.tmp/**', '**/data/**', '**/dist/**'],
+    // Two files at a time even on two cores (vitest would run one): most of the suite waits on child processes,
+    // servers and the disk, so the second file fills those waits (about 570 s instead of 720-830 s here).
+    maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },
