@@ -8,6 +8,8 @@ export default defineConfig({
     // Two files at a time even on two cores (vitest would run one): most of the suite waits on child processes,
     // servers and the disk, so the second file fills those waits (about 570 s instead of 720-830 s here).
     maxWorkers: 2,
+    // Removes the grade reports and classroom kits the tests leave in .tmp/, once all have run.
+    globalSetup: ['test/support/tidy-scratch.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { keptFolder } from '../../test/support/tidy-scratch.js';
 import { EXERCISES, listExercises, REPO } from '../grader/exercise.js';
 import { ImplementationFile } from '../grader/implementation.js';
 import { writeKit } from './kit.js';
@@ -16,8 +17,7 @@ const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 
 let dir: string;
 beforeAll(async () => {
-  mkdirSync(join(REPO, '.tmp'), { recursive: true });
-  dir = await mkdtemp(join(REPO, '.tmp', 'classroom-'));
+  dir = await keptFolder('classroom');
 });
 
 /** `npm run classroom -- <args>` as a real process. */

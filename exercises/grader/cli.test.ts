@@ -1,9 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '@microtown/kit/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { keptFolder } from '../../test/support/tidy-scratch.js';
 import { REPO } from './exercise.js';
 import { answers, lostTasks, runGrade } from './testing.js';
 
@@ -20,8 +21,7 @@ const learner = (file: string) => ({
 });
 
 beforeAll(async () => {
-  await mkdir(join(REPO, '.tmp'), { recursive: true });
-  dir = await mkdtemp(join(REPO, '.tmp', 'grade-cli-'));
+  dir = await keptFolder('grade-cli');
 });
 
 describe('a mistake on the command line is one line and exit code 2, before anything starts', () => {

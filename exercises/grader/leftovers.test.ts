@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO } from './exercise.js';
+import { keptFolder } from '../../test/support/tidy-scratch.js';
 import { listening } from './supervisor.js';
 import { runGrade } from './testing.js';
 
@@ -82,8 +82,7 @@ describe('a service whose command leaves a process behind in a session of its ow
     '%s (%s): once npm run grade ends, nothing it started runs or listens',
     async (folder) => {
       if (folder === 'new-session' && !hasPython) return;
-      await mkdir(join(REPO, '.tmp'), { recursive: true });
-      const dir = await mkdtemp(join(REPO, '.tmp', `leftovers-${folder}-`));
+      const dir = await keptFolder(`leftovers-${folder}`);
       dirs.push(dir);
       const run = await runGrade(['01', '--impl', join(TESTDATA, folder)], { LEFTOVER_DIR: dir });
       expect(run.code).toBe(1);

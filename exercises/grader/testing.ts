@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
+import { keptFolder } from '../../test/support/tidy-scratch.js';
 import { REPO } from './exercise.js';
 import type { Results } from './score.js';
 
@@ -19,7 +19,7 @@ export interface Graded {
 
 /** `npm run grade -- <args> --out <fresh dir>` as a real process, and what it wrote. */
 export async function runGrade(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Graded> {
-  const out = await mkdtemp(join(REPO, '.tmp', 'grade-'));
+  const out = await keptFolder('grade');
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
     (done) => {
       execFile(
