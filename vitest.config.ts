@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,7 +10,8 @@ export default defineConfig({
     // servers and the disk, so the second file fills those waits (about 570 s instead of 720-830 s here).
     maxWorkers: 2,
     // Removes the grade reports and classroom kits the tests leave in .tmp/, once all have run.
-    globalSetup: ['test/support/tidy-scratch.ts'],
+    // (An absolute path: scratch towns' own runs load this config with another root, and must not tidy.)
+    globalSetup: [fileURLToPath(new URL('./test/support/tidy-scratch.ts', import.meta.url))],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { keptFolder, tidy } from './tidy-scratch.js';
+import { keptFolder, setup, tidy } from './tidy-scratch.js';
 
 let folder: string;
 afterEach(() => rm(folder, { recursive: true, force: true }));
@@ -22,4 +22,10 @@ it('makes each kept folder fresh, under a name the teardown removes', async () =
   folder = await keptFolder('tidy-test');
   expect(basename(folder)).toMatch(/^kept-tidy-test-\w{6}$/);
   expect(await readdir(folder)).toEqual([]);
+});
+
+it("tidies only after a run rooted at the repository, not a scratch town's own run inside it", () => {
+  const repo = join(import.meta.dirname, '..', '..');
+  expect(setup({ config: { root: repo } })).toBeTypeOf('function');
+  expect(setup({ config: { root: join(repo, '.tmp', 'town-services-Ab12Cd') } })).toBeUndefined();
 });

@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
-const SCRATCH = join(import.meta.dirname, '..', '..', '.tmp');
+const REPO = resolve(import.meta.dirname, '..', '..');
+const SCRATCH = join(REPO, '.tmp');
 const PREFIX = 'kept-';
 
 /**
@@ -24,5 +25,12 @@ export async function tidy(folder: string): Promise<void> {
   );
 }
 
-/** vitest's global teardown: once every file has run, the kept folders go, so that runs do not pile them up. */
-export const teardown = () => tidy(SCRATCH);
+/**
+ * vitest's global setup: once every file of the repository's run has run, the kept folders go, so that runs do not
+ * pile them up. A run rooted elsewhere (a scratch town's own tests, started by a test of the outer run) tidies
+ * nothing: the outer run's tests may still be reading theirs.
+ */
+export function setup(project: { config: { root: string } }): (() => Promise<void>) | undefined {
+  if (resolve(project.config.root) !== REPO) return undefined;
+  return () => tidy(SCRATCH);
+}
