@@ -183,9 +183,7 @@ async function main() {
     },
   });
 
-  let stopping = false;
-  stopOnSignal(async () => {
-    stopping = true;
+  const stopping = stopOnSignal(async () => {
     await joining.close();
     await Promise.all([...supervised.values()].map((s) => s.close()));
     await playground?.stop();
@@ -210,7 +208,7 @@ async function main() {
   // next restart gives them its <NAME>_SERVICE_URL).
   const joining = watchNewServices(townRoot, new Set(supervised.keys()), async (name) => {
     const joined = (await planTown(townRoot, planOptions)).services.find((s) => s.name === name);
-    if (!joined || supervised.has(name) || stopping) return;
+    if (!joined || supervised.has(name) || stopping()) return;
     const variable = serviceUrlVariable(name);
     for (const other of supervised.values()) other.launch.env[variable] = joined.env[variable] as string;
     const service = supervise(joined, { watch: !args['no-watch'], onEvent });

@@ -12,7 +12,9 @@ export function ready(server: Server): void {
 }
 
 /** Runs `close` on SIGTERM/SIGINT, then exits; a stuck close does not keep the process alive. */
-export const onStop = (close: () => Promise<void>): void => stopOnSignal(close, 4000);
+export const onStop = (close: () => Promise<void>): void => {
+  stopOnSignal(close, 4000);
+};
 
 /** If the bench dies without stopping us (kill -9), we are re-parented: exit rather than hold the port. */
 const parent = process.ppid;
